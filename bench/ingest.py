@@ -1,0 +1,53 @@
+"""Ingest benchmark: N generated documents into a fresh database, end to end, on one core.
+
+    python bench/ingest.py --docs 20000
+
+Prints documents/s, MB/s of text and peak RSS. Targets: >= 500 docs/s, peak RSS <= 500 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from corpus import write_jsonl  # noqa: E402
+
+from custodes.ingest import Ingestor  # noqa: E402
+from custodes.sources import plan_inputs  # noqa: E402
+from custodes.store.db import open_database  # noqa: E402
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--docs", type=int, default=20_000)
+    parser.add_argument("--bytes", type=int, default=3000, help="approximate text size per document")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus.jsonl"
+        text_bytes = write_jsonl(corpus, args.docs, args.bytes)
+        engine = open_database(Path(tmp) / "bench.db")
+        ingestor = Ingestor(engine, max_bytes=50 * 1024 * 1024)
+        start = time.perf_counter()
+        summary = ingestor.run(plan_inputs([str(corpus)]), lambda _e: None)
+        elapsed = time.perf_counter() - start
+        counts = summary.counts
+    docs = counts["stored"] + counts["near_duplicate"]
+    print(f"documents: {args.docs} generated, {counts['stored']} stored, "
+          f"{counts['near_duplicate']} near-duplicates, {counts['failed']} failed")
+    print(f"text: {text_bytes / 1e6:.1f} MB in {elapsed:.1f} s")
+    print(f"throughput: {docs / elapsed:.0f} docs/s, {text_bytes / 1e6 / elapsed:.2f} MB/s")
+    print(f"peak RSS: {peak_rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

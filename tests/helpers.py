@@ -1,0 +1,32 @@
+"""Running the real command line in a subprocess, as a user would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, db: Path | None = None, stdin: bytes | None = None,
+            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    env.pop("CUSTODES_DB", None)
+    cmd = [sys.executable, "-m", "custodes", *args]
+    if db is not None:
+        cmd += ["--db", str(db)]
+    return subprocess.run(cmd, input=stdin.decode() if stdin else None, capture_output=True,
+                          text=True, env=env, cwd=cwd or ROOT, timeout=300)
+
+
+def synthetic_corpus(path: Path, n: int) -> Path:
+    """n distinct documents of about 1 KB each, as JSON Lines."""
+    import json
+
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(n):
+            body = " ".join(f"word{(i * 7 + j) % 9973} item{i} paragraph{j}" for j in range(60))
+            handle.write(json.dumps({"id": f"s{i}", "text": f"Report {i}. {body}"}) + "\n")
+    return path
