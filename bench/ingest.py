@@ -17,7 +17,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from corpus import write_jsonl  # noqa: E402
-
 from custodes.ingest import Ingestor  # noqa: E402
 from custodes.sources import plan_inputs  # noqa: E402
 from custodes.store.db import open_database  # noqa: E402

@@ -70,8 +70,11 @@ def ingest(
     log_json: Annotated[
         bool, typer.Option("--log-json", help="Print one JSON event per input on stdout.")
     ] = False,
+    no_extract: Annotated[
+        bool, typer.Option("--no-extract", help="Store documents only; run `custodes extract` later.")
+    ] = False,
 ) -> None:
-    """Read documents into the database.
+    """Read documents into the database and extract the deployments they state.
 
     Example: [bold]custodes ingest reports/ news.jsonl page.html --db custodes.db[/bold]
     """
@@ -80,7 +83,12 @@ def ingest(
 
     engine = _open(db)
     planned = plan_inputs(paths)
-    ingestor = Ingestor(engine, max_bytes=max_bytes)
+    hook = None
+    if not no_extract:
+        from custodes.analyse import after_store
+
+        hook = after_store
+    ingestor = Ingestor(engine, max_bytes=max_bytes, after_store=hook)
     total = sum(item.size for item in planned)
 
     def on_event(event: IngestEvent) -> None:
@@ -132,8 +140,9 @@ def demo(
     """
     from custodes.sample import ARTICLES
 
-    ingest(paths=[str(ARTICLES)], db=db, max_bytes=DEFAULT_MAX_BYTES, log_json=False)
+    ingest(paths=[str(ARTICLES)], db=db, max_bytes=DEFAULT_MAX_BYTES, log_json=False, no_extract=False)
     stats(db=db, as_json=False)
+    countries(db=db, as_json=False)
     target = resolve_db_path(db)
     console.print(f"\nDatabase: [bold]{target}[/bold]. Try: [bold]custodes documents --db {target}[/bold]")
 
@@ -203,10 +212,13 @@ def stats(db: DbOption = None,
 
     Example: [bold]custodes stats --db custodes.db[/bold]
     """
+    from custodes.store.claims import count_rows
+
     with _open(db).connect() as conn:
         s = document_stats(conn)
+        records = count_rows(conn)
     if as_json:
-        print(json.dumps(s.__dict__))
+        print(json.dumps({**s.__dict__, **records}))
         return
     table = Table(title="custodes database")
     table.add_column("what")
@@ -214,12 +226,264 @@ def stats(db: DbOption = None,
     table.add_row("documents", str(s.documents))
     table.add_row("independent stories (near-duplicate groups)", str(s.groups))
     table.add_row("characters of text", f"{s.chars:,}")
+    table.add_row("deployments", str(records["deployments"]))
+    table.add_row("claims (deployment stated by one document)", str(records["claims"]))
+    table.add_row("mentions of countries and vendors", str(records["mentions"]))
     for kind, n in sorted(s.by_type.items()):
         table.add_row(f"  type {kind}", str(n))
     for lang, n in sorted(s.by_lang.items(), key=lambda kv: -kv[1])[:8]:
         table.add_row(f"  language {lang}", str(n))
     console.print(table)
 
+
+@app.command()
+def extract(
+    db: DbOption = None,
+    everything: Annotated[bool, typer.Option("--all", help="Re-extract every document, not only stale ones.")] = False,
+) -> None:
+    """Extract deployments from stored documents.
+
+    By default only documents never extracted, or extracted by another extractor version or
+    other reference data, are done; their claims are replaced, never duplicated.
+
+    Example: [bold]custodes extract --all[/bold]
+    """
+    from custodes.analyse import documents_to_extract, extract_stored
+
+    engine = _open(db)
+    todo = documents_to_extract(engine, everything)
+    progress = Progress(TextColumn("[bold]extract[/bold]"), BarColumn(),
+                        TextColumn("{task.completed}/{task.total} documents"), TimeRemainingColumn(),
+                        console=err, transient=True)
+    with progress:
+        task = progress.add_task("extract", total=len(todo))
+        claims_written = extract_stored(engine, todo, lambda _d, _n: progress.advance(task))
+    console.print(f"extracted {len(todo)} document(s): {claims_written} claim(s)")
+
+
+def _resolve_country(name: str) -> str:
+    from custodes.resolve.countries import Gazetteer
+
+    iso3 = Gazetteer.default().resolve(name)
+    if iso3 is None:
+        err.print(f"[red]error[/red]: unknown country '{name}' (try an ISO3 code such as ECU)")
+        raise typer.Exit(2)
+    return iso3
+
+
+@app.command()
+def countries(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Recipient countries with their deployments, suppliers, categories and sources.
+
+    Example: [bold]custodes countries --json[/bold]
+    """
+    from custodes.index.profiles import country_summaries
+
+    with _open(db).connect() as conn:
+        rows = country_summaries(conn)
+    if as_json:
+        print(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"countries with deployments ({len(rows)})")
+    for name in ("country", "deployments", "suppliers", "categories", "sources"):
+        table.add_column(name, justify="right" if name in ("deployments", "sources") else "left")
+    for r in rows:
+        suppliers = ", ".join(r.suppliers) or ", ".join(f"({c})" for c in r.supplier_countries)
+        table.add_row(f"{r.name} ({r.iso3})", str(r.deployments), suppliers, ", ".join(r.categories),
+                      str(r.sources))
+    console.print(table)
+
+
+def _print_deployments(views: list, title: str) -> None:  # type: ignore[type-arg]
+    from rich.markup import escape
+
+    console.print(f"[bold]{escape(title)}[/bold]: {len(views)} deployment(s)\n")
+    for v in views:
+        who = v.supplier or (f"unnamed supplier from {v.supplier_country}" if v.supplier_country
+                             else "unnamed supplier")
+        head = f"[bold]{escape(v.country_name)}[/bold] ← [bold]{escape(who)}[/bold]"
+        facts = [", ".join(v.tech), v.status]
+        if v.year:
+            facts.append(str(v.year))
+        if v.program:
+            facts.append(f"programme {v.program}")
+        if v.lender or v.amount:
+            facts.append("financing " + " ".join(str(x) for x in (v.lender, v.currency, v.amount) if x))
+        facts.append(f"confidence {v.confidence:.2f}, {v.sources} independent source(s)")
+        console.print(head + "  " + escape(" · ".join(facts)))
+        for e in v.evidence:
+            where = e.url or e.source
+            console.print(f"   “{escape(e.text)}”", highlight=False)
+            console.print(f"   [dim]{escape(e.title or e.document_id)} — {escape(where)} "
+                          f"[{e.document_id} @{e.start}-{e.end}][/dim]", highlight=False)
+        console.print()
+
+
+@app.command()
+def country(
+    name: Annotated[str, typer.Argument(help="ISO3 code or country name.")],
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """A country's profile: every deployment with its evidence quotes and sources.
+
+    Example: [bold]custodes country Ecuador[/bold]
+    """
+    from custodes.index.profiles import country_name, deployments_for
+
+    iso3 = _resolve_country(name)
+    with _open(db).connect() as conn:
+        views = deployments_for(conn, country=iso3)
+    if as_json:
+        print(json.dumps({"iso3": iso3, "name": country_name(iso3),
+                          "deployments": [v.to_dict() for v in views]}, ensure_ascii=False, indent=2))
+        return
+    _print_deployments(views, f"{country_name(iso3)} ({iso3})")
+
+
+@app.command()
+def vendor(
+    name: Annotated[str, typer.Argument(help="Vendor name, alias or legal name.")],
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """A vendor's profile: who it is and every country it is reported to have supplied.
+
+    Example: [bold]custodes vendor "Hangzhou Hikvision"[/bold]
+    """
+    from custodes.index.profiles import deployments_for
+    from custodes.resolve.vendors import VendorRegistry
+
+    known = VendorRegistry.default().resolve(name)
+    canonical = known.name if known else name
+    with _open(db).connect() as conn:
+        views = deployments_for(conn, supplier=canonical)
+    if known is None and not views:
+        err.print(f"[red]error[/red]: '{name}' is neither in the vendor registry nor named as a supplier")
+        raise typer.Exit(2)
+    if as_json:
+        info = known.__dict__ if known else {"name": canonical}
+        print(json.dumps({"vendor": info, "deployments": [v.to_dict() for v in views]},
+                         ensure_ascii=False, indent=2, default=list))
+        return
+    if known:
+        console.print(f"[bold]{known.name}[/bold] — home country {known.country or '?'}"
+                      + (f", parent {known.parent}" if known.parent else "")
+                      + (f", website {known.website}" if known.website else ""))
+        if known.aliases:
+            console.print("[dim]also known as: " + ", ".join(known.aliases) + "[/dim]")
+        console.print()
+    _print_deployments(views, f"supplied by {canonical}")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find in evidence sentences.")],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="Most hits shown.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Full-text search over evidence sentences.
+
+    Example: [bold]custodes search "facial recognition"[/bold]
+    """
+    from custodes.index.profiles import search_evidence
+
+    with _open(db).connect() as conn:
+        hits = search_evidence(conn, query, limit)
+    if as_json:
+        print(json.dumps([h.__dict__ for h in hits], ensure_ascii=False, indent=2))
+        return
+    for h in hits:
+        console.print(f"[bold]{h.country}[/bold] {h.supplier or ''}: {h.snippet}", highlight=False)
+        console.print(f"   [dim]{h.title or ''} {h.url or ''} [{h.document_id}][/dim]", highlight=False)
+    if not hits:
+        console.print("no evidence matches")
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="csv, jsonl or parquet.")] = "csv",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output file [default: stdout; required for parquet].")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Export every deployment with its evidence.
+
+    JSON Lines nests evidence under each deployment; CSV and Parquet have one row per
+    (deployment, evidence sentence).
+
+    Example: [bold]custodes export --format parquet --out deployments.parquet[/bold]
+    """
+    from custodes.index.export import FORMATS, write_csv, write_jsonl, write_parquet
+    from custodes.index.profiles import iter_deployments
+
+    if fmt not in FORMATS:
+        err.print(f"[red]error[/red]: --format must be one of {', '.join(FORMATS)}, not '{fmt}'")
+        raise typer.Exit(2)
+    if fmt == "parquet" and out is None:
+        err.print("[red]error[/red]: --format parquet needs --out PATH")
+        raise typer.Exit(2)
+    with _open(db).connect() as conn:
+        views = iter_deployments(conn)
+        if fmt == "parquet":
+            assert out is not None
+            n = write_parquet(views, out)
+        elif out is None:
+            n = (write_csv if fmt == "csv" else write_jsonl)(views, sys.stdout)
+        else:
+            with out.open("w", encoding="utf-8", newline="") as handle:
+                n = (write_csv if fmt == "csv" else write_jsonl)(views, handle)
+    if out is not None:
+        err.print(f"wrote {n} row(s) to {out}")
+
+
+@app.command("eval")
+def eval_command(
+    gold: Annotated[Path, typer.Argument(help="Gold JSON Lines file (the format of GUIDELINES.md).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
+    show_errors: Annotated[bool, typer.Option("--errors", help="List false positives and negatives.")] = False,
+    predictions_out: Annotated[Path | None, typer.Option("--predictions-out", help="Write predictions here.")] = None,
+) -> None:
+    """Score extraction against a labelled file: pair and triple P/R/F1, status and year accuracy.
+
+    The texts are ingested into a temporary database and extracted by the real pipeline.
+
+    Example: [bold]custodes eval ../shared/eval/dev.jsonl --errors[/bold]
+    """
+    from custodes.evaluate import evaluate, write_predictions
+
+    if not gold.exists():
+        err.print(f"[red]error[/red]: {gold}: no such file")
+        raise typer.Exit(2)
+    try:
+        result = evaluate(gold)
+    except (ValueError, KeyError) as exc:
+        err.print(f"[red]error[/red]: {gold}: not a gold file ({exc})")
+        raise typer.Exit(2) from exc
+    if predictions_out:
+        write_predictions(result, predictions_out)
+    if as_json:
+        print(json.dumps(result.scores.to_dict(), indent=2))
+    else:
+        s = result.scores
+        table = Table(title=f"{gold.name}: {s.documents} documents")
+        for name in ("", "precision", "recall", "F1", "tp", "fp", "fn"):
+            table.add_column(name, justify="right")
+        for label, prf in (("pair", s.pair), ("triple", s.triple)):
+            table.add_row(label, f"{prf.precision:.3f}", f"{prf.recall:.3f}", f"{prf.f1:.3f}",
+                          str(prf.tp), str(prf.fp), str(prf.fn))
+        console.print(table)
+        console.print(f"status accuracy {s.status_accuracy:.3f}, year accuracy {s.year_accuracy:.3f} "
+                      f"(on {s.matched} matched pairs)")
+    if show_errors:
+        for e in result.errors:
+            console.print(f"{e.doc_id}\t{e.kind}\t{'/'.join(e.key)}\t{e.detail}\t{e.evidence}",
+                          highlight=False, markup=False, soft_wrap=True)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

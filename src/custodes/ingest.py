@@ -31,7 +31,7 @@ from custodes.store.documents import (
 )
 
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
-_LANG_SAMPLE_CHARS = 2000
+_LANG_SAMPLE_CHARS = 600  # enough for a stable guess; langid cost grows with length
 
 EVENT_KINDS = ("stored", "near_duplicate", "unchanged", "skipped", "failed")
 

@@ -47,9 +47,9 @@ def insert_document(conn: Connection, doc: StoredDocument, signature: bytes, num
     """Insert the document and its signature; the caller owns the transaction."""
     values = doc.__dict__.copy()
     values["extra"] = json.dumps(doc.extra, ensure_ascii=False, default=str) if doc.extra else None
-    conn.execute(insert(documents).values(**values))
-    conn.execute(insert(minhash_signatures).values(
-        document_id=doc.id, num_perm=num_perm, signature=signature))
+    conn.execute(insert(documents), values)
+    conn.execute(insert(minhash_signatures),
+                 {"document_id": doc.id, "num_perm": num_perm, "signature": signature})
 
 
 def iter_signatures(conn: Connection) -> Iterator[tuple[str, str, bytes]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -33,4 +33,85 @@ minhash_signatures = Table(
            primary_key=True),
     Column("num_perm", Integer, nullable=False),
     Column("signature", LargeBinary, nullable=False),
+)
+
+document_extractions = Table(
+    "document_extractions",
+    metadata,
+    Column("document_id", String(32), ForeignKey("documents.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("extractor_version", String(32), nullable=False),
+    Column("reference_version", String(32), nullable=False),
+    Column("extracted_at", String(32), nullable=False),
+    Column("claims", Integer, nullable=False),
+    Column("mentions", Integer, nullable=False),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("pk", Integer, primary_key=True),
+    Column("document_id", String(32), ForeignKey("documents.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("surface", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("pk", Integer, primary_key=True),
+    Column("id", String(32), nullable=False, unique=True),
+    Column("document_id", String(32), ForeignKey("documents.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("deployment_id", String(32), nullable=False),
+    Column("country", String(3), nullable=False),
+    Column("supplier", Text),
+    Column("supplier_country", String(3)),
+    Column("tech", Text, nullable=False),
+    Column("year", Integer),
+    Column("program", Text),
+    Column("status", String(16), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("evidence_text", Text, nullable=False),
+    Column("evidence_start", Integer, nullable=False),
+    Column("evidence_end", Integer, nullable=False),
+    Column("evidence_spans", Text, nullable=False),
+    Column("lender", Text),
+    Column("amount", Float),
+    Column("currency", String(8)),
+    Column("loan", Boolean),
+    Column("financing_evidence", Text),
+    Column("extractor_version", String(32), nullable=False),
+    Column("reference_version", String(32), nullable=False),
+    Column("first_seen", String(32), nullable=False),
+    Column("last_seen", String(32), nullable=False),
+)
+
+deployments = Table(
+    "deployments",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("country", String(3), nullable=False),
+    Column("supplier", Text),
+    Column("supplier_country", String(3)),
+    Column("program", Text),
+    Column("tech", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("latest_status", String(16), nullable=False),
+    Column("year", Integer),
+    Column("confidence", Float, nullable=False),
+    Column("claims", Integer, nullable=False),
+    Column("documents", Integer, nullable=False),
+    Column("sources", Integer, nullable=False),
+    Column("lender", Text),
+    Column("amount", Float),
+    Column("currency", String(8)),
+    Column("first_reported", String(32)),
+    Column("last_reported", String(32)),
+    Column("first_seen", String(32), nullable=False),
+    Column("last_seen", String(32), nullable=False),
 )

@@ -1,0 +1,104 @@
+"""Runs the extractor over stored documents and stores what it finds as claims.
+
+Kept apart from `extract/` (pure text in, records out) and `store/` (rows in, rows out), so
+that either side can change without the other knowing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+
+from custodes.extract import EXTRACTOR_VERSION, extract
+from custodes.extract.model import Deployment
+from custodes.resolve.countries import Gazetteer
+from custodes.resolve.vendors import VendorRegistry
+from custodes.store.claims import (
+    ClaimRecord,
+    MentionRecord,
+    replace_document_claims,
+    stale_document_ids,
+)
+from custodes.store.documents import StoredDocument, get_document
+
+
+@cache
+def reference_version() -> str:
+    """Hash of the reference data the extractor reads: a change re-extracts affected claims."""
+    digest = hashlib.sha256()
+    data = resources.files("custodes") / "data"
+    for entry in sorted(data.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith((".yaml", ".yml")):
+            digest.update(entry.name.encode())
+            digest.update(entry.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def to_claim_record(dep: Deployment) -> ClaimRecord:
+    fin = dep.financing
+    return ClaimRecord(
+        country=dep.country, supplier=dep.supplier, supplier_country=dep.supplier_country,
+        tech=list(dep.tech), year=dep.year, program=dep.program, status=dep.status,
+        confidence=dep.confidence, evidence=[(e.text, e.start, e.end) for e in dep.evidence],
+        lender=fin.lender if fin else None, amount=fin.amount if fin else None,
+        currency=fin.currency if fin else None, loan=fin.loan if fin else None,
+        financing_evidence=fin.evidence.text if fin and fin.evidence else None,
+    )
+
+
+def find_mentions(text: str) -> list[MentionRecord]:
+    """Countries and vendors named in the text, for browsing and later re-linking."""
+    found = [MentionRecord("country", m.iso3, m.surface, m.start, m.end)
+             for m in Gazetteer.default().find(text)]
+    found += [MentionRecord("vendor", m.vendor.name, m.surface, m.start, m.end)
+              for m in VendorRegistry.default().find(text)]
+    return sorted(found, key=lambda m: (m.start, m.kind))
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def extract_document(conn: Connection, doc: StoredDocument) -> int:
+    """Extract one stored document and replace its claims; the caller owns the transaction.
+
+    Returns the number of claims the document now has.
+    """
+    records = [to_claim_record(dep) for dep in extract(doc.text)]
+    replace_document_claims(
+        conn, doc.id, records, find_mentions(doc.text), extractor_version=EXTRACTOR_VERSION,
+        reference_version=reference_version(), now=now_iso())
+    return len(records)
+
+
+def after_store(conn: Connection, doc: StoredDocument) -> None:
+    """Ingest hook: extraction runs in the document's own transaction."""
+    extract_document(conn, doc)
+
+
+def documents_to_extract(engine: Engine, everything: bool) -> list[str]:
+    with engine.connect() as conn:
+        return stale_document_ids(conn, EXTRACTOR_VERSION, reference_version(), everything)
+
+
+def extract_stored(engine: Engine, document_ids: Iterable[str],
+                   on_done: Callable[[str, int], None] | None = None) -> int:
+    """Re-extract documents one transaction each; returns the number of claims written."""
+    total = 0
+    with engine.connect() as conn:
+        for doc_id in document_ids:
+            with conn.begin():
+                doc = get_document(conn, doc_id)
+                if doc is None:
+                    continue
+                written = extract_document(conn, doc)
+            total += written
+            if on_done is not None:
+                on_done(doc_id, written)
+    return total

@@ -1,0 +1,236 @@
+"""One Deployment per (recipient, supplier) pair of a document.
+
+Candidates of several sentences about the same pair are merged: their technologies are united,
+the lead sentence decides status, and a record with no supplier is dropped when the same
+recipient has a record that names one (the unnamed mention is then the same deal, less precisely
+put).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from custodes.extract.context import SentenceContext
+from custodes.extract.dates import document_year, first_deployment_year
+from custodes.extract.financing import find_financing
+from custodes.extract.linker import Candidate
+from custodes.extract.model import Deployment, Evidence, Financing
+from custodes.extract.programme import ProgrammeMention, programme_in
+from custodes.extract.status import classify_status, document_status
+
+FALLBACK_TECH = "video_surveillance"
+
+
+@dataclass
+class _Group:
+    country: str
+    supplier: str | None
+    supplier_country: str | None
+    registered: bool
+    sentences: list[int] = field(default_factory=list)
+    tech: dict[str, None] = field(default_factory=dict)
+    vendor_tech: tuple[str, ...] = ()
+    explicit: bool = False
+
+
+def _key(c: Candidate) -> tuple[str, str, str]:
+    if c.supplier:
+        return (c.country, "s", " ".join(c.supplier.lower().split()))
+    return (c.country, "c", c.supplier_country or "")
+
+
+def _group(cands: Sequence[Candidate], contexts: Sequence[SentenceContext]) -> list[_Group]:
+    groups: dict[tuple[str, str, str], _Group] = {}
+    for c in cands:
+        g = groups.get(_key(c))
+        if g is None:
+            g = _Group(c.country, c.supplier, c.supplier_country, c.registered)
+            groups[_key(c)] = g
+        if c.sentence not in g.sentences:
+            g.sentences.append(c.sentence)
+        for t in contexts[c.sentence].categories:
+            g.tech.setdefault(t, None)
+        if c.tech_given:
+            for t in c.categories:
+                g.tech.setdefault(t, None)
+        if not contexts[c.sentence].categories:
+            g.vendor_tech = g.vendor_tech or c.categories
+        g.explicit = g.explicit or not c.implicit
+        if g.supplier_country is None and c.supplier_country:
+            g.supplier_country = c.supplier_country
+    for g in groups.values():
+        g.sentences.sort()
+    return list(groups.values())
+
+
+def _is_covered(g: _Group, groups: list[_Group]) -> bool:
+    """A record without a supplier is covered when a more precise one exists for the same
+    recipient: a named supplier (of the same nationality, if one was given), or any record at
+    all when even the nationality is unknown."""
+    if g.supplier is not None:
+        return False
+    others = [h for h in groups if h is not g and h.country == g.country]
+    if g.supplier_country is None:
+        return bool(others)
+    return any(h.supplier and h.supplier_country == g.supplier_country for h in others)
+
+
+def _drop_vague(groups: list[_Group]) -> tuple[list[_Group], dict[str, list[_Group]]]:
+    """Kept records, and per recipient the vague records folded into them (same deal, less
+    precisely put: their sentences still tell the year)."""
+    kept: list[_Group] = []
+    folded: dict[str, list[_Group]] = {}
+    for g in groups:
+        if _is_covered(g, groups):
+            folded.setdefault(g.country, []).append(g)
+        else:
+            kept.append(g)
+    return kept, folded
+
+
+def _doc_tech(contexts: Sequence[SentenceContext]) -> list[str]:
+    """Technologies of the document in order of frequency, for records whose own sentences
+    name none ("the contract was awarded to X")."""
+    counts: dict[str, int] = {}
+    for ctx in contexts:
+        for t in ctx.categories:
+            counts[t] = counts.get(t, 0) + 1
+    return sorted(counts, key=lambda t: -counts[t])
+
+
+# Headline plus the first two body sentences: where news states what the deal is about.
+LEAD_SENTENCES = 3
+
+
+def _lead_tech(contexts: Sequence[SentenceContext], country: str, lead_countries: dict[int, set[str]]) -> list[str]:
+    """Technologies of the headline and lead, the article's framing of the deal, from the
+    lead sentences that are about this recipient or about no recipient in particular."""
+    seen: dict[str, None] = {}
+    for i, ctx in enumerate(contexts[:LEAD_SENTENCES]):
+        about = lead_countries.get(i)
+        if about and country not in about:
+            continue
+        for t in ctx.categories:
+            seen.setdefault(t, None)
+    return list(seen)
+
+
+def _without_plain_video(tech: list[str]) -> list[str]:
+    """Plain video surveillance is the category for cameras with no AI function stated; once
+    face recognition is attached, the cameras are that system."""
+    if "facial_recognition" in tech and "video_surveillance" in tech:
+        return [t for t in tech if t != "video_surveillance"]
+    return tech
+
+
+def _tech_for(
+    g: _Group,
+    contexts: Sequence[SentenceContext],
+    doc_tech: list[str],
+    lead_countries: dict[int, set[str]],
+) -> list[str]:
+    return _without_plain_video(_raw_tech(g, contexts, doc_tech, lead_countries))
+
+
+def _raw_tech(
+    g: _Group,
+    contexts: Sequence[SentenceContext],
+    doc_tech: list[str],
+    lead_countries: dict[int, set[str]],
+) -> list[str]:
+    """Own sentences plus the lead; a record whose sentences name no technology ("the contract
+    went to X") takes the lead's, then its neighbours', then the vendor's line of business."""
+    lead = _lead_tech(contexts, g.country, lead_countries)
+    if g.tech:
+        return list(dict.fromkeys([*g.tech, *lead]))
+    if lead:
+        return lead
+    near: dict[str, None] = {}
+    for i in g.sentences:
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(contexts):
+                for t in contexts[j].categories:
+                    near.setdefault(t, None)
+    if near:
+        return list(near)
+    if g.vendor_tech:
+        return list(g.vendor_tech[:1])
+    if doc_tech:
+        return doc_tech[:2]
+    return [FALLBACK_TECH]
+
+
+def _evidence(text: str, g: _Group, contexts: Sequence[SentenceContext]) -> list[Evidence]:
+    lead = contexts[g.sentences[0]].sentence
+    return [Evidence(lead.text, lead.start, lead.end)]
+
+
+def _financing(text: str, g: _Group, contexts: Sequence[SentenceContext]) -> Financing | None:
+    for i in g.sentences:
+        s = contexts[i].sentence
+        f = find_financing(text, s.start, s.end)
+        if f is not None:
+            return f
+    return None
+
+
+def _programme(g: _Group, contexts: Sequence[SentenceContext], progs: Sequence[ProgrammeMention]) -> str | None:
+    for i in g.sentences:
+        s = contexts[i].sentence
+        p = programme_in(progs, s.start, s.end)
+        if p:
+            return p
+    return None
+
+
+def _confidence(g: _Group) -> float:
+    score = 0.5
+    score += 0.15 if g.explicit else 0.0
+    score += 0.15 if g.supplier else 0.0
+    score += min(0.15, 0.05 * (len(g.sentences) - 1))
+    score += 0.05 if g.tech else 0.0
+    return round(min(score, 0.99), 2)
+
+
+def build_deployments(
+    text: str,
+    cands: Sequence[Candidate],
+    contexts: Sequence[SentenceContext],
+    progs: Sequence[ProgrammeMention],
+    recipients: Mapping[int, set[str]] | None = None,
+) -> list[Deployment]:
+    """Merge candidates into Deployment records, ordered by first evidence."""
+    doc_tech = _doc_tech(contexts)
+    doc_prog = progs[0].name if progs else None
+    all_texts = [c.sentence.text for c in contexts]
+    doc_status = document_status(all_texts)
+    doc_year = document_year(all_texts)
+    out: list[Deployment] = []
+    lead_countries: dict[int, set[str]] = {i: set(v) for i, v in (recipients or {}).items() if i < LEAD_SENTENCES and v}
+    for c in cands:
+        if c.sentence < LEAD_SENTENCES:
+            lead_countries.setdefault(c.sentence, set()).add(c.country)
+    kept, folded = _drop_vague(_group(cands, contexts))
+    for g in kept:
+        for f in folded.get(g.country, []):
+            for t in f.tech:
+                g.tech.setdefault(t, None)
+        texts = [contexts[i].sentence.text for i in g.sentences]
+        vague = [contexts[i].sentence.text for f in folded.get(g.country, []) for i in f.sentences]
+        out.append(
+            Deployment(
+                country=g.country,
+                supplier=g.supplier,
+                supplier_country=g.supplier_country,
+                tech=_tech_for(g, contexts, doc_tech, lead_countries),
+                year=first_deployment_year(texts) or first_deployment_year(vague) or doc_year,
+                program=_programme(g, contexts, progs) or doc_prog,
+                status=classify_status(texts, doc_status),
+                evidence=_evidence(text, g, contexts),
+                confidence=_confidence(g),
+                financing=_financing(text, g, contexts),
+            )
+        )
+    out.sort(key=lambda d: d.evidence[0].start if d.evidence else 0)
+    return out

@@ -1,0 +1,270 @@
+"""Suppliers that are not in the vendor registry.
+
+Local integrators and small vendors appear in news far more often than any list can follow, so
+they are recognised by general shape: a capitalised name carrying a corporate word ("Ltd",
+"Technologies", "Corporation"), or a capitalised name in a supplier position ("local company X",
+"supplier X", "X, a Chinese firm", "contract with X", "supplied by X", "X won the tender").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+def _words_of(text: str) -> list[str]:
+    return text.split()
+
+
+_TOKEN = r"(?:[A-Z][A-Za-z0-9'’]*(?:-[A-Z0-9][A-Za-z0-9]*)*\.?(?:[A-Za-z]\.)*|\d+[A-Za-z]+)"
+_JOIN = r"(?:\s+|\s+&\s+|\s+of\s+|\s+de\s+|\s+for\s+)"
+_NAME = re.compile(rf"(?<![\w'’])({_TOKEN}(?:{_JOIN}{_TOKEN}){{0,6}})")
+
+LEGAL_SUFFIXES = frozenset(
+    _words_of(
+        """co co. ltd ltd. limited inc inc. corp corp. llc l.l.c. plc gmbh ag s.a. sa sas s.a.s.
+    s.p.a. spa n.v. nv b.v. bv sdn bhd pty jsc ojsc pjsc llp pvt pvt. lp a/s ab oy kk k.k.
+    s.r.l. srl"""
+    )
+)
+CORPORATE_WORDS = (
+    frozenset(
+        _words_of(
+            """technologies technology tech systems solutions solution group holdings holding
+    electronics networks labs telecom telecoms telecommunication telecommunications
+    communications communication engineering industries software robotics analytics dynamics
+    semiconductor semiconductors corporation company enterprises ventures"""
+        )
+    )
+    | LEGAL_SUFFIXES
+)
+_DENY = frozenset(
+    _words_of(
+        """ministry minister department dept police government govt council commission commissioner
+    committee agency office bureau court parliament senate congress assembly university
+    institute foundation association society club union rights amnesty transparency citizen
+    state states armed forces force army navy military guard secretariat customs president
+    senator times news journal daily herald tribune post federal treasury act law bill
+    resolution secretary chairman ceo director project programme program system centre center
+    city cities province region district republic kingdom party bank fund monday tuesday
+    wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december reuters xinhua bloomberg observatory court
+    internet things world summit conference expo award awards prize index report unit
+    mr mrs ms dr prof hon"""
+    )
+)
+_PERSON_TITLES = re.compile(
+    r"(?:Mr|Mrs|Ms|Dr|Prof|President|Minister|Senator|Sen|Rep|Governor|Mayor|Chairman|Chairwoman|"
+    r"CEO|Director|Secretary|Spokesman|Spokeswoman|Ambassador|General|Colonel|Judge|Hon)\.?\s+$"
+)
+_COMPANY_CUE_BEFORE = re.compile(
+    r"(?:\b(?:company|firm|start-?up|supplier|provider|contractor|maker|manufacturer|vendor|"
+    r"integrator|partner|developer|giant|subsidiary|outfit|conglomerate|bidder|enterprise|"
+    r"corporation)s?|-based|-headquartered)\s*,?\s*$",
+    re.IGNORECASE,
+)
+_CUE_STEMS = frozenset(
+    _words_of(
+        """company firm startup start-up supplier provider contractor maker manufacturer vendor
+        integrator partner developer giant subsidiary outfit conglomerate bidder enterprise
+        corporation"""
+    )
+)
+_CONTEXT_BEFORE = re.compile(
+    r"\b(?:(?:supplied|developed|made|built|provided|manufactured|designed|installed|produced|"
+    r"delivered|powered|implemented)\s+(?:by|through)|(?:contract|contracts|deal|agreement|partnership|"
+    r"tender|collaboration|cooperation)\s+with|(?:awarded|granted)\s+to|won\s+by|"
+    r"(?:companies|firms|suppliers|vendors|contractors|providers|integrators)\s+(?:including|"
+    r"such\s+as|like|namely))\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_APPOSITION_AFTER = re.compile(
+    r"^\s*(?:\([^)]{1,40}\)\s*)?,\s+(?:a|an|the)\s+(?:[\w'’\-$]+\s+){0,6}?"
+    r"(?:company|firm|start-?up|maker|manufacturer|vendor|supplier|provider|contractor|"
+    r"integrator|developer|giant|conglomerate|outfit|subsidiary|corporation|operator|carrier)\b",
+    re.IGNORECASE,
+)
+_SUBJECT_OF_SUPPLY = re.compile(
+    r"^\s+(?:has\s+|have\s+|had\s+)?(?:won|wins|was\s+(?:chosen|selected|awarded|contracted|"
+    r"hired|picked)|were\s+(?:chosen|selected|awarded|contracted)|(?:will\s+)?supply|supplied|"
+    r"supplies|will\s+(?:install|deliver|build)|delivered|installed)\b",
+    re.IGNORECASE,
+)
+_ACRONYM_AFTER = re.compile(r"^\s*\(([A-Z][A-Za-z0-9&\-]{1,9})\)")
+_LIST_TAIL = re.compile(r"^\s*(?:,|and|&)\s*$")
+_DESCRIPTOR_AFTER = re.compile(
+    r"^\s+(?:\([^)]{1,20}\)\s+)?(?:[a-z][\w\-]*\s+){0,4}(?:company|firm|supplier|provider|"
+    r"contractor|maker|manufacturer|vendor|integrator|partner|developer)\s+[A-Z]"
+)
+
+
+@dataclass(frozen=True)
+class CompanyMention:
+    """A company name found by shape; name is its short form, acronym as introduced."""
+
+    start: int
+    end: int
+    surface: str
+    name: str
+    acronym: str | None
+
+
+_WORD_SPLIT = re.compile(r"\s+|-")
+
+
+def _words(name: str) -> list[str]:
+    return _WORD_SPLIT.split(name)
+
+
+def strip_legal_suffix(name: str) -> str:
+    """Drop trailing legal-form tokens: "Kappa S.A." -> "Kappa"."""
+    words = name.split()
+    while len(words) > 1 and words[-1].lower().rstrip(",") in LEGAL_SUFFIXES:
+        words.pop()
+    return " ".join(words).rstrip(",")
+
+
+def _trim(name: str) -> str:
+    """Drop a leading article or sentence-initial function word captured as capitalised."""
+    words = name.split()
+    while words and words[0].lower() in {"the", "a", "an", "its", "and", "while", "but", "as"}:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _has_corporate_word(name: str) -> bool:
+    return any(w.lower().rstrip(",") in CORPORATE_WORDS for w in name.split()[1:])
+
+
+def _denied(name: str) -> bool:
+    return any(w.lower().strip(".,’'") in _DENY for w in _words(name))
+
+
+_CONTEXT_LAST_WORDS = frozenset(_words_of("by through with to including as like namely the"))
+
+
+def _has_supplier_context(sentence: str, start: int, end: int) -> bool:
+    before = sentence[max(0, start - 45) : start]
+    tail = before.rstrip(" ,").rsplit(None, 1)[-1].lower() if before.strip() else ""
+    cue_word = tail.rstrip("s") in _CUE_STEMS or tail == "companies"
+    located = tail.endswith(("-based", "-headquartered"))
+    if tail and (cue_word or located) and _COMPANY_CUE_BEFORE.search(before):
+        return True
+    if tail in _CONTEXT_LAST_WORDS and _CONTEXT_BEFORE.search(before):
+        return True
+    after = sentence[end : end + 120]
+    if after[:1] in {",", " "} and _APPOSITION_AFTER.match(after):
+        return True
+    return bool(_SUBJECT_OF_SUPPLY.match(after))
+
+
+def _is_person(sentence: str, start: int) -> bool:
+    return bool(_PERSON_TITLES.search(sentence[max(0, start - 20) : start]))
+
+
+def _join_and(sentence: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Join names split at "and" ("Trade and Supply Corporation") when the left part is not a
+    finished company name and the right part ends in a corporate word."""
+    out: list[tuple[int, int, str]] = []
+    for span in spans:
+        if out:
+            s0, e0, n0 = out[-1]
+            if (
+                sentence[e0 : span[0]] == " and "
+                and n0.split()[-1].lower() not in CORPORATE_WORDS
+                and span[2].split()[-1].lower().rstrip(".") in CORPORATE_WORDS
+            ):
+                out[-1] = (s0, span[1], sentence[s0 : span[1]])
+                continue
+        out.append(span)
+    return out
+
+
+def _candidate_spans(sentence: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for m in _NAME.finditer(sentence):
+        raw = m.group(1).rstrip(",")
+        if raw.endswith(".") and raw.rsplit(None, 1)[-1].lower() not in LEGAL_SUFFIXES:
+            raw = raw[:-1]
+        trimmed = _trim(raw)
+        if not trimmed:
+            continue
+        start = m.start(1) + raw.find(trimmed)
+        out.append((start, start + len(trimmed), trimmed))
+    return _join_and(sentence, out)
+
+
+_PREV_NAME_AND = re.compile(r"([A-Z][\w'’\-]*(?:\s+(?:of\s+|for\s+|the\s+)?[A-Z][\w'’\-]*)*)\s+and\s+$")
+
+
+def _tail_of_denied_name(sentence: str, start: int) -> bool:
+    """In "Ministry of Roads and Transport Technology" the part after "and" belongs to the
+    institution named before it."""
+    m = _PREV_NAME_AND.search(sentence[max(0, start - 80) : start])
+    return m is not None and _denied(m.group(1))
+
+
+def is_headline(sentence: str) -> bool:
+    """Title-case lines capitalise every word, so shape-based name finding is off there."""
+    words = [w for w in sentence.split() if len(w) > 3 and w[:1].isalpha()]
+    if len(words) < 4:
+        return False
+    caps = sum(1 for w in words if w[:1].isupper())
+    return caps / len(words) >= 0.75
+
+
+def _is_company(sentence: str, start: int, end: int, surface: str, prev_ok: bool) -> bool:
+    if _denied(surface) or _is_person(sentence, start) or _tail_of_denied_name(sentence, start):
+        return False
+    if start == 0 and " " not in surface and not _has_corporate_word(surface):
+        # a single capitalised word opening a sentence is usually not a name
+        after = sentence[end : end + 120]
+        return bool(_SUBJECT_OF_SUPPLY.match(after) or _APPOSITION_AFTER.match(after))
+    if _DESCRIPTOR_AFTER.match(sentence[end:]):
+        return False  # "IT infrastructure supplier X": the capitalised word describes X
+    if _has_corporate_word(surface) or _has_supplier_context(sentence, start, end):
+        return True
+    # the next items of a list opened by a supplier position: "firms including X, Y and Z"
+    return prev_ok
+
+
+def find_companies(sentence: str, offset: int = 0) -> list[CompanyMention]:
+    """Company mentions in one sentence; offsets are shifted by offset."""
+    out: list[CompanyMention] = []
+    if is_headline(sentence):
+        return out
+    prev_end = -1
+    prev_ok = False
+    for start, end, surface in _candidate_spans(sentence):
+        in_list = prev_ok and bool(_LIST_TAIL.match(sentence[prev_end:start]))
+        ok = _is_company(sentence, start, end, surface, in_list)
+        if ok:
+            acr = _ACRONYM_AFTER.match(sentence[end:])
+            out.append(
+                CompanyMention(
+                    start=offset + start,
+                    end=offset + end,
+                    surface=surface,
+                    name=strip_legal_suffix(surface),
+                    acronym=acr.group(1) if acr else None,
+                )
+            )
+        prev_end, prev_ok = end, ok
+    return out
+
+
+def short_name(full: str, text: str, blocked: frozenset[str] = frozenset()) -> str:
+    """The shortest leading part of a company name that the document uses on its own.
+
+    Articles introduce "Acme Security & Communication" and later say "Acme"; the later form is
+    what readers (and annotators) call the company.
+    """
+    words = full.split()
+    for k in range(1, len(words)):
+        prefix = " ".join(words[:k])
+        if prefix.lower() in CORPORATE_WORDS or len(prefix) < 3 or prefix in blocked:
+            continue
+        pattern = re.compile(rf"(?<![\w'’]){re.escape(prefix)}(?![\w'’]|\s+{re.escape(words[k])})")
+        if pattern.search(text):
+            return prefix
+    return full

@@ -1,0 +1,73 @@
+"""The year a deployment was contracted, launched or completed.
+
+A year is taken only when it is anchored to an event of the deployment itself ("launched in
+April 2019", "operational since 2019"), never from a forecast horizon ("by 2025"), a deadline
+("before 2020") or an unrelated event ("the 2020 riots").
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_YEAR = r"(19[89]\d|20[0-4]\d)"
+_ANCHORED = re.compile(
+    rf"\b(?:in|since|from|during|on|of)\s+(?:(?:early|late|mid)[- ])?"
+    rf"(?:{_MONTH}\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?(?:{_MONTH},?\s+)?{_YEAR}\b"
+    rf"|\b{_MONTH}\s+(?:\d{{1,2}},?\s+)?{_YEAR}\b",
+    re.IGNORECASE,
+)
+_EVENT = re.compile(
+    r"\b(?:launch(?:ed)?|install(?:ed)?|acquired|award(?:ed)?|signed|inked|implemented|funded|"
+    r"financed|contracted|operational|deployed|completed|inaugurated|began|started|introduced|"
+    r"purchased|bought|procured|built|commissioned|adopted|rolled out|went live|"
+    r"in operation|in use|agreed|hired|contracted|since)\b",
+    re.IGNORECASE,
+)
+_ANY_YEAR = re.compile(r"(?<!\d)(?:19[89]|20[0-4])\d(?!\d)")
+_FUTURE = re.compile(r"\b(?:will|plans? to|to be|would|expects?|expected)\b", re.IGNORECASE)
+
+
+def anchored_years(sentence: str) -> list[tuple[int, int]]:
+    """(offset, year) of each year phrased as a point in time inside the sentence."""
+    out: list[tuple[int, int]] = []
+    for m in _ANCHORED.finditer(sentence):
+        year = m.group(1) or m.group(2)
+        out.append((m.start(), int(year)))
+    return out
+
+
+def deployment_year(sentence: str) -> int | None:
+    """The year of the deployment event stated in this sentence, if any.
+
+    The sentence must carry a past event verb and no future marker, otherwise a year is more
+    likely the date of a statement or a plan than of the deployment.
+    """
+    if not _ANY_YEAR.search(sentence):
+        return None
+    events = [m.start() for m in _EVENT.finditer(sentence)]
+    if not events or _FUTURE.search(sentence):
+        return None
+    years = anchored_years(sentence)
+    if not years:
+        return None
+    best = min(years, key=lambda y: min(abs(y[0] - e) for e in events))
+    return best[1]
+
+
+def document_year(sentences: list[str]) -> int | None:
+    """The deployment year of the document when exactly one anchored event year is stated."""
+    years = {y for s in sentences if (y := deployment_year(s)) is not None}
+    return years.pop() if len(years) == 1 else None
+
+
+def first_deployment_year(sentences: list[str]) -> int | None:
+    """The first anchored deployment year found in the given sentences, in order."""
+    for s in sentences:
+        y = deployment_year(s)
+        if y is not None:
+            return y
+    return None

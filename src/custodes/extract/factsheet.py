@@ -1,0 +1,88 @@
+"""Structured profile pages ("Operator: ...", "Developer: ...", "Country: ...").
+
+Incident databases and trackers publish deployments as labelled fields rather than prose; the
+fields state the recipient, the developer and the technology directly, so they are read as
+such instead of being parsed as sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from custodes.extract.companies import strip_legal_suffix
+from custodes.extract.cues import tech_matcher
+from custodes.extract.linker import Candidate
+from custodes.extract.mentions import CountryFinder, VendorFinder
+from custodes.extract.sentences import Sentence
+
+_FIELD = re.compile(
+    r"^[ \t]*(operators?|deployers?|developers?|suppliers?|vendors?|countr(?:y|ies)|"
+    r"technolog(?:y|ies)|purpose|location)[ \t]*:[ \t]*(.+?)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SPLIT = re.compile(r"\s*[;,/]\s*|\s+and\s+")
+
+
+def _fields(text: str) -> dict[str, list[re.Match[str]]]:
+    out: dict[str, list[re.Match[str]]] = {}
+    for m in _FIELD.finditer(text):
+        key = m.group(1).lower()
+        key = {
+            "operators": "operator",
+            "deployers": "operator",
+            "deployer": "operator",
+            "developers": "developer",
+            "suppliers": "developer",
+            "supplier": "developer",
+            "vendors": "developer",
+            "vendor": "developer",
+            "countries": "country",
+            "location": "country",
+            "technologies": "technology",
+        }.get(key, key)
+        out.setdefault(key, []).append(m)
+    return out
+
+
+def _sentence_at(sentences: Sequence[Sentence], offset: int) -> int | None:
+    for s in sentences:
+        if s.start <= offset < s.end:
+            return s.index
+    return None
+
+
+def factsheet_candidates(
+    text: str,
+    sentences: Sequence[Sentence],
+    gazetteer: CountryFinder,
+    vendors: VendorFinder,
+) -> list[Candidate]:
+    """Candidates stated by labelled fields; empty for ordinary prose."""
+    f = _fields(text)
+    if "developer" not in f or not ("country" in f or "operator" in f):
+        return []
+    place_fields = f.get("country", []) + f.get("operator", [])
+    countries: list[str] = []
+    for m in place_fields:
+        for cm in gazetteer.find(m.group(2)):
+            if cm.iso3 not in countries:
+                countries.append(cm.iso3)
+    if not countries:
+        return []
+    tech_src = " ".join(m.group(2) for m in f.get("technology", []) + f.get("purpose", []))
+    title = sentences[0].text if sentences else ""
+    cats = tuple(dict.fromkeys(m.label for m in tech_matcher().find(f"{tech_src} {title}")))
+    evidence_field = (f.get("operator") or f["country"])[0]
+    idx = _sentence_at(sentences, evidence_field.start(2))
+    if idx is None:
+        return []
+    out: list[Candidate] = []
+    for dev in f["developer"]:
+        for name in filter(None, _SPLIT.split(dev.group(2))):
+            vendor = vendors.resolve(name)
+            supplier = vendor.name if vendor else strip_legal_suffix(name)
+            home = vendor.country if vendor else None
+            for iso3 in countries:
+                out.append(Candidate(idx, iso3, supplier, home, vendor is not None, cats, tech_given=bool(cats)))
+    return out

@@ -1,0 +1,304 @@
+"""From sentence signals to (recipient, supplier, technology) candidates, and from candidates
+to one record per (recipient, supplier) pair of the document.
+
+A candidate needs a sentence that states a deployment, a recipient (explicit, by reference to
+"the country", or the document's main recipient when only the supplier is named) and a supplier
+(named, unnamed by nationality, or none for domestic deployments).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from custodes.extract.context import SentenceContext
+from custodes.extract.mentions import CountryRef, SupplierRef
+from custodes.extract.roles import RECIPIENT, SUPPLIER, assign_roles
+
+_COREF_SUPPLIER = re.compile(
+    r"\b(?:the|this|that|these|its)\s+(?:[\w\-]+\s+){0,2}?(?:company|company's|firm|firm's|"
+    r"vendor|supplier|contractor|manufacturer|maker|developer|provider|platform|software|"
+    r"tool|tools|technology|product|solution|giant)\b"
+    r"|^(?:It|Its)\b",
+    re.IGNORECASE,
+)
+_COREF_COUNTRY = re.compile(
+    r"\b(?:the|this)\s+(?:[\w\-]+\s+)?(?:country|nation|city|capital|state|region|province)\b"
+    r"|\bnationwide\b|\bacross the country\b|\blocal\b|\bits (?:police|government|citizens)\b",
+    re.IGNORECASE,
+)
+_USER_BEFORE = re.compile(
+    r"\b(?:used|in use|employed|operated|deployed|run)\s+by\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$"
+    r"|\b(?:customers?|clients?|users?)\s+(?:such as|including|like)\s+$",
+    re.IGNORECASE,
+)
+_NOT_CONFUSED = re.compile(r"not to be confused with\s+(?:[\w\-]+\s+){0,4}$", re.IGNORECASE)
+
+
+@dataclass
+class Candidate:
+    """One (recipient, supplier) statement of one sentence."""
+
+    sentence: int
+    country: str
+    supplier: str | None
+    supplier_country: str | None
+    registered: bool
+    categories: tuple[str, ...]
+    implicit: bool = False
+    tech_given: bool = False
+
+
+@dataclass
+class SentenceMentions:
+    ctx: SentenceContext
+    countries: list[CountryRef] = field(default_factory=list)
+    suppliers: list[SupplierRef] = field(default_factory=list)
+
+
+def bucket(
+    contexts: Sequence[SentenceContext],
+    countries: Sequence[CountryRef],
+    suppliers: Sequence[SupplierRef],
+) -> list[SentenceMentions]:
+    """Mentions grouped by sentence (mentions are sorted by offset)."""
+    out = [SentenceMentions(c) for c in contexts]
+    starts = [c.sentence.start for c in contexts]
+
+    def slot(offset: int) -> int | None:
+        i = bisect.bisect_right(starts, offset) - 1
+        return i if i >= 0 and offset < contexts[i].sentence.end else None
+
+    for c in countries:
+        i = slot(c.start)
+        if i is not None:
+            out[i].countries.append(c)
+    for s in suppliers:
+        i = slot(s.start)
+        if i is not None:
+            out[i].suppliers.append(s)
+    for sm in out:
+        sm.countries.sort(key=lambda c: c.start)
+        sm.suppliers.sort(key=lambda s: s.start)
+    return out
+
+
+def _active_suppliers(text: str, sm: SentenceMentions) -> list[SupplierRef]:
+    """Named suppliers of the sentence that are stated, not hedged, users or asides."""
+    out: list[SupplierRef] = []
+    for s in sm.suppliers:
+        before = text[max(sm.ctx.sentence.start, s.start - 60) : s.start]
+        if sm.ctx.hedged_before(s.start, s.end) or _USER_BEFORE.search(before):
+            continue
+        if _NOT_CONFUSED.search(before):
+            continue
+        out.append(s)
+    return out
+
+
+def _unnamed_supplier_countries(sm: SentenceMentions, named: list[SupplierRef]) -> list[str]:
+    """Nationalities given as supplier without a company name ("Chinese firms")."""
+    named_countries = {s.supplier_country for s in named}
+    out: list[str] = []
+    for c in sm.countries:
+        if c.role != SUPPLIER or c.attached is not None:
+            continue
+        if c.iso3 in named_countries or c.iso3 in out:
+            continue
+        out.append(c.iso3)
+    return out
+
+
+def _recipients(sm: SentenceMentions) -> list[str]:
+    out: list[str] = []
+    for c in sm.countries:
+        if c.role == RECIPIENT and c.iso3 not in out:
+            out.append(c.iso3)
+    return out
+
+
+def _promote_doc_suppliers(sm: SentenceMentions, doc_suppliers: set[str]) -> None:
+    """In "A signed an agreement with B", the one that the document elsewhere names as the
+    supplier side ("loans from A", "built by A") is the supplier here too."""
+    recips = _recipients(sm)
+    if len(recips) < 2:
+        return
+    for c in sm.countries:
+        if c.role == RECIPIENT and c.iso3 in doc_suppliers:
+            others = [r for r in recips if r != c.iso3]
+            if others:
+                c.role = SUPPLIER
+
+
+def _possessive_tech(text: str, sm: SentenceMentions) -> bool:
+    """A possessive ("Freedonia's CCTV network") states that the recipient has the technology."""
+    for c in sm.countries:
+        if c.role != RECIPIENT:
+            continue
+        if re.match(r"['’]s?\s", text[c.end : c.end + 3]):
+            window_end = c.end + 60
+            if any(c.end < t.start < window_end for t in sm.ctx.tech):
+                return True
+    return False
+
+
+@dataclass
+class DocState:
+    """What earlier sentences established, for references across sentences."""
+
+    last_recipients: list[str] = field(default_factory=list)
+    last_recipient_sentence: int = -10
+    recent_suppliers: list[tuple[int, list[SupplierRef]]] = field(default_factory=list)
+
+
+def _resolve_supplier_reference(sentence_text: str, index: int, state: DocState) -> list[SupplierRef]:
+    if not _COREF_SUPPLIER.search(sentence_text):
+        return []
+    for idx, sups in reversed(state.recent_suppliers):
+        if index - idx <= 2 and sups:
+            return sups
+    return []
+
+
+def sentence_candidates(text: str, sm: SentenceMentions, state: DocState, doc_suppliers: set[str]) -> list[Candidate]:
+    """Candidates stated by one sentence; updates the cross-sentence state."""
+    ctx = sm.ctx
+    _promote_doc_suppliers(sm, doc_suppliers)
+    named = _active_suppliers(text, sm)
+    recipients = _recipients(sm)
+    index = ctx.sentence.index
+    if not named:
+        named = _resolve_supplier_reference(ctx.sentence.text, index, state)
+    unnamed = _unnamed_supplier_countries(sm, named)
+    if not recipients and _COREF_COUNTRY.search(ctx.sentence.text):
+        recipients = list(state.last_recipients)
+    follows = index - state.last_recipient_sentence == 1 and (named or unnamed)
+    if not recipients and follows and _strong_predicate(ctx):
+        # "Sylvania is next. Its interior ministry bought X." continues the previous subject
+        recipients = list(state.last_recipients)
+    if _recipients(sm):
+        state.last_recipients = _recipients(sm)
+        state.last_recipient_sentence = index
+    own = _active_suppliers(text, sm)
+    if own:
+        state.recent_suppliers.append((index, own))
+    if ctx.negative or ctx.barred or not ctx.states_deployment(_possessive_tech(text, sm)):
+        return []
+    if not recipients and not _strong_predicate(ctx):
+        return []
+    return _combine(index, recipients, named, unnamed, tuple(ctx.categories))
+
+
+_WEAK_PREDICATES = frozenset(
+    {
+        "customer",
+        "customers",
+        "client",
+        "clients",
+        "help",
+        "helped",
+        "helping",
+        "use",
+        "uses",
+        "using",
+        "used",
+        "system",
+        "network",
+        "develop",
+        "developed",
+        "developing",
+    }
+)
+
+
+def _strong_predicate(ctx: SentenceContext) -> bool:
+    """Only a clear acquisition verb lets a sentence without a country borrow the document's
+    main recipient; generic nouns and 'use' are too loose for that."""
+    return any(
+        m.cue.lower() not in _WEAK_PREDICATES and not ctx.hedged_before(m.start)
+        for m in ctx.cues.get("deployment_predicates", [])
+    )
+
+
+def _combine(
+    index: int,
+    recipients: list[str],
+    named: list[SupplierRef],
+    unnamed: list[str],
+    cats: tuple[str, ...],
+) -> list[Candidate]:
+    implicit = not recipients
+    targets = recipients or [""]
+    out: list[Candidate] = []
+    for r in targets:
+        if named:
+            seen: set[str] = set()
+            for s in named:
+                if s.name.lower() in seen:
+                    continue
+                seen.add(s.name.lower())
+                out.append(
+                    Candidate(index, r, s.name, s.supplier_country, s.registered, cats or s.categories, implicit)
+                )
+        elif unnamed:
+            out.extend(Candidate(index, r, None, c, False, cats, implicit) for c in unnamed)
+        elif cats and not implicit:
+            out.append(Candidate(index, r, None, None, False, cats, implicit))
+    return out
+
+
+def doc_supplier_countries(sentences: Sequence[SentenceMentions]) -> set[str]:
+    """Countries the document names on the supplier side without naming a company."""
+    out: set[str] = set()
+    for sm in sentences:
+        for c in sm.countries:
+            if c.role == SUPPLIER and c.attached is None:
+                out.add(c.iso3)
+    return out
+
+
+def main_recipient(sentences: Sequence[SentenceMentions]) -> str | None:
+    """The most mentioned recipient-side country; the document's subject when a sentence
+    names only the supplier ("the contract was awarded to X")."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for sm in sentences:
+        for c in sm.countries:
+            if c.role == RECIPIENT:
+                counts[c.iso3] += 1
+                first.setdefault(c.iso3, c.start)
+    if not counts:
+        return None
+    return max(counts, key=lambda k: (counts[k], -first[k]))
+
+
+_OPINION = re.compile(r"^\W*(?:opinion|op-ed|editorial|commentary|column|analysis|letter)\b", re.I)
+
+
+def is_opinion(sentences: Sequence[SentenceMentions]) -> bool:
+    """Opinion pieces argue; only sentences that name a recipient themselves may state a fact."""
+    return bool(sentences) and bool(_OPINION.match(sentences[0].ctx.sentence.text))
+
+
+def link(text: str, sentences: Sequence[SentenceMentions]) -> list[Candidate]:
+    """All candidates of the document, implicit recipients resolved."""
+    # First pass fixes roles so that document-level supplier countries are known.
+    for sm in sentences:
+        assign_roles(text, sm.ctx, sm.countries, sm.suppliers)
+    doc_suppliers = doc_supplier_countries(sentences)
+    state = DocState()
+    cands: list[Candidate] = []
+    for sm in sentences:
+        cands.extend(sentence_candidates(text, sm, state, doc_suppliers))
+    main = None if is_opinion(sentences) else main_recipient(sentences)
+    out: list[Candidate] = []
+    for c in cands:
+        if c.implicit:
+            if main is None:
+                continue
+            c.country = main
+        out.append(c)
+    return out

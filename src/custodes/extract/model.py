@@ -1,0 +1,68 @@
+"""Output records of the extractor.
+
+Kept free of extraction logic so that storage, scoring and the web layer can import them cheaply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A verbatim span of the source text: source[start:end] == text."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Financing:
+    """How a deployment was paid for, when the text says so."""
+
+    lender: str | None
+    amount: float | None
+    currency: str | None
+    loan: bool
+    evidence: Evidence | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "lender": self.lender,
+            "amount": self.amount,
+            "currency": self.currency,
+            "loan": self.loan,
+            "evidence": self.evidence.text if self.evidence else None,
+        }
+
+
+@dataclass
+class Deployment:
+    """One (recipient country, supplier) pair stated as fact by a document."""
+
+    country: str
+    supplier: str | None
+    supplier_country: str | None
+    tech: list[str]
+    year: int | None
+    program: str | None
+    status: str
+    evidence: list[Evidence]
+    confidence: float
+    financing: Financing | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_gold_dict(self) -> dict[str, Any]:
+        """The record in the gold-file format of the annotation guidelines."""
+        return {
+            "country": self.country,
+            "supplier": self.supplier,
+            "supplier_country": self.supplier_country,
+            "tech": list(self.tech),
+            "year": self.year,
+            "program": self.program,
+            "status": self.status,
+            "evidence": " ".join(e.text for e in self.evidence),
+        }

@@ -1,0 +1,123 @@
+"""Named programmes and projects ("Safe City", "ABC-112", the "X Project").
+
+Names are recognised by shape: capitalised phrases before a programme noun, names introduced
+by "dubbed"/"called"/"so-called", quoted names, and code-like names (letters plus digits).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_CAP = r"(?:[A-Z][\w'’\-]*|\d[\w\-]*)"
+_NAME = rf"{_CAP}(?:\s+(?:of\s+|de\s+|for\s+)?{_CAP}){{0,5}}"
+_NOUN = r"(?:Project|Programme|Program|Initiative|Platform|Scheme)"
+_GENERIC_LEAD = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "its",
+        "their",
+        "our",
+        "new",
+        "phase",
+        "pilot",
+        "under",
+        "in",
+        "on",
+        "of",
+        "for",
+        "and",
+        "as",
+        "with",
+        "by",
+        "from",
+        "to",
+        "at",
+        "national",
+        "city",
+        "government",
+    }
+)
+_BEFORE_NOUN = re.compile(rf"(?<![\w-])({_NAME})\s+{_NOUN}\b")
+_NOUN_ONLY = re.compile(rf"\s{_NOUN}\b")
+_QUOTED = re.compile(rf"[\"“‘']({_NAME})[\"”’']\s+(?:{_NOUN}|project|programme|program)", re.I)
+_DUBBED = re.compile(
+    rf"\b(?:dubbed|called|named|so-called|known as|branded)\s+(?:the\s+)?[\"“]?({_NAME})",
+)
+_CODE = re.compile(r"\b([A-Z]{2,}[- ]?\d{2,4}|[A-Z]{2,}-[A-Z]{2,}|[A-Z]\d[A-Z])\b")
+_SAFE_CITY = re.compile(r"\b((?:[A-Z][\w'’\-]+\s+)?(?:Safe|Smart)\s+(?:City|Cities)\b)")
+_ACRONYM_DEF = re.compile(r"(?<=[A-Za-z]\s\()([A-Z][A-Z0-9\-]{2,})\b")
+_CAPITAL_BEFORE = re.compile(r"[A-Z][\w'’\-]*\s+\($")
+_NOT_PROGRAMME = frozenset({"COVID-19", "GDPR", "CCTV", "ANPR", "ALPR"})
+
+
+@dataclass(frozen=True)
+class ProgrammeMention:
+    start: int
+    end: int
+    name: str
+
+
+def _clean(name: str) -> str | None:
+    words = name.split()
+    while words and words[0].lower() in _GENERIC_LEAD:
+        words = words[1:]
+    if not words:
+        return None
+    cleaned = " ".join(words).strip(" -'’")
+    return cleaned or None
+
+
+def _add(out: list[ProgrammeMention], start: int, end: int, name: str | None) -> None:
+    if name and name.upper() not in _NOT_PROGRAMME:
+        out.append(ProgrammeMention(start, end, name))
+
+
+def _before_noun(text: str) -> list[re.Match[str]]:
+    """Capitalised names right before a programme noun; the noun is found first so the costly
+    name pattern only runs on short windows."""
+    out: list[re.Match[str]] = []
+    last = -1
+    for n in _NOUN_ONLY.finditer(text):
+        lo = max(0, n.start() - 120, last)
+        found = [m for m in _BEFORE_NOUN.finditer(text, lo, n.end()) if m.end() == n.end()]
+        if found:
+            out.append(found[-1])
+            last = found[-1].end()
+    return out
+
+
+def find_programmes(text: str) -> list[ProgrammeMention]:
+    """Programme mentions in text, in order of position."""
+    out: list[ProgrammeMention] = []
+    for m in _SAFE_CITY.finditer(text):
+        _add(out, m.start(1), m.end(1), _clean(m.group(1)))
+    for m in _QUOTED.finditer(text):
+        _add(out, m.start(1), m.end(1), _clean(m.group(1)))
+    for m in _DUBBED.finditer(text):
+        _add(out, m.start(1), m.end(1), _clean(m.group(1)))
+    for m in _CODE.finditer(text):
+        _add(out, m.start(1), m.end(1), m.group(1))
+    for m in _before_noun(text):
+        name = _clean(m.group(1))
+        if name and " " not in name and name.isalpha() and not name.isupper():
+            name = f"{name} {m.group(0).split()[-1]}"  # "Alpha Project": one word needs its noun
+        _add(out, m.start(1), m.end(), name)
+    for m in _ACRONYM_DEF.finditer(text):
+        if _CAPITAL_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            _add(out, m.start(1), m.end(1), m.group(1))
+    out.sort(key=lambda p: (p.start, -(p.end - p.start)))
+    return out
+
+
+def programme_in(mentions: Sequence[ProgrammeMention], start: int, end: int) -> str | None:
+    """The first programme mentioned inside [start, end)."""
+    for p in mentions:
+        if start <= p.start and p.end <= end:
+            return p.name
+    return None

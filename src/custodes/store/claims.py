@@ -1,0 +1,212 @@
+"""Claims (what one document states) and deployments (what all documents state together).
+
+A claim is replaced, never duplicated, when a document is extracted again: its id depends only
+on the document and the deployment key, so an unchanged claim keeps its `first_seen`.
+Deployments are recomputed from their claims whenever a claim of theirs changes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from custodes.ids import stable_id
+from custodes.store.schema import claims, deployments, document_extractions, documents, mentions
+
+# Strength of what a status says about the equipment: in use beats ended beats intended.
+STATUS_STRENGTH = {"deployed": 3, "cancelled": 2, "planned": 1, "unknown": 0}
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@dataclass(frozen=True)
+class MentionRecord:
+    kind: str  # country | vendor | company | technology
+    value: str
+    surface: str
+    start: int
+    end: int
+
+
+@dataclass
+class ClaimRecord:
+    """One deployment stated by one document, ready to store."""
+
+    country: str
+    supplier: str | None
+    supplier_country: str | None
+    tech: list[str]
+    year: int | None
+    program: str | None
+    status: str
+    confidence: float
+    evidence: list[tuple[str, int, int]]
+    lender: str | None = None
+    amount: float | None = None
+    currency: str | None = None
+    loan: bool | None = None
+    financing_evidence: str | None = None
+
+
+def supplier_key(supplier: str | None, supplier_country: str | None) -> str:
+    """Named supplier, else the supplier country: the matching key of the guidelines."""
+    if supplier:
+        return "s:" + " ".join(supplier.casefold().split())
+    return "c:" + (supplier_country or "")
+
+
+def programme_key(program: str | None) -> str:
+    return _NON_ALNUM.sub("", program.casefold()) if program else ""
+
+
+def deployment_id(country: str, supplier: str | None, supplier_country: str | None,
+                  program: str | None) -> str:
+    """`dep-` id over (country, supplier or supplier country, programme)."""
+    return stable_id("dep", country, supplier_key(supplier, supplier_country), programme_key(program))
+
+
+def claim_id(document_id: str, record: ClaimRecord) -> str:
+    """`clm-` id over (document, country, supplier or supplier country, programme)."""
+    return stable_id("clm", document_id, record.country,
+                     supplier_key(record.supplier, record.supplier_country),
+                     programme_key(record.program))
+
+
+def replace_document_claims(conn: Connection, document_id: str, records: Sequence[ClaimRecord],
+                            found: Sequence[MentionRecord], *, extractor_version: str,
+                            reference_version: str, now: str) -> set[str]:
+    """Store a document's extraction; returns the deployment ids whose claims changed.
+
+    The caller owns the transaction, so claims, mentions and deployments move together.
+    """
+    old = {row.id: row for row in conn.execute(
+        select(claims.c.id, claims.c.deployment_id, claims.c.first_seen)
+        .where(claims.c.document_id == document_id))}
+    affected = {row.deployment_id for row in old.values()}
+    conn.execute(delete(claims).where(claims.c.document_id == document_id))
+    conn.execute(delete(mentions).where(mentions.c.document_id == document_id))
+    seen: set[str] = set()
+    for record in records:
+        cid = claim_id(document_id, record)
+        if cid in seen:
+            continue
+        seen.add(cid)
+        dep = deployment_id(record.country, record.supplier, record.supplier_country, record.program)
+        affected.add(dep)
+        first_seen = old[cid].first_seen if cid in old else now
+        conn.execute(insert(claims).values(
+            id=cid, document_id=document_id, deployment_id=dep,
+            **_claim_values(record), extractor_version=extractor_version,
+            reference_version=reference_version, first_seen=first_seen, last_seen=now))
+    if found:
+        conn.execute(insert(mentions), [
+            {"document_id": document_id, "kind": m.kind, "value": m.value, "surface": m.surface,
+             "start": m.start, "end": m.end} for m in found])
+    conn.execute(delete(document_extractions).where(document_extractions.c.document_id == document_id))
+    conn.execute(insert(document_extractions).values(
+        document_id=document_id, extractor_version=extractor_version,
+        reference_version=reference_version, extracted_at=now, claims=len(seen), mentions=len(found)))
+    refresh_deployments(conn, affected, now)
+    return affected
+
+
+def _claim_values(record: ClaimRecord) -> dict[str, Any]:
+    first = record.evidence[0]
+    return {
+        "country": record.country, "supplier": record.supplier,
+        "supplier_country": record.supplier_country, "tech": json.dumps(sorted(set(record.tech))),
+        "year": record.year, "program": record.program, "status": record.status,
+        "confidence": round(record.confidence, 4),
+        "evidence_text": " ".join(text for text, _s, _e in record.evidence),
+        "evidence_start": first[1], "evidence_end": record.evidence[-1][2],
+        "evidence_spans": json.dumps([[s, e] for _t, s, e in record.evidence]),
+        "lender": record.lender, "amount": record.amount, "currency": record.currency,
+        "loan": record.loan, "financing_evidence": record.financing_evidence,
+    }
+
+
+def refresh_deployments(conn: Connection, deployment_ids: Iterable[str], now: str) -> None:
+    """Recompute each deployment from its claims; one with no claims left is removed."""
+    for dep in deployment_ids:
+        rows = conn.execute(
+            select(claims, documents.c.group_id, documents.c.published, documents.c.ingested_at)
+            .join(documents, documents.c.id == claims.c.document_id)
+            .where(claims.c.deployment_id == dep)
+        ).mappings().all()
+        existing = conn.execute(select(deployments.c.first_seen).where(deployments.c.id == dep)).first()
+        if not rows:
+            conn.execute(delete(deployments).where(deployments.c.id == dep))
+            continue
+        values = aggregate_claims(rows)
+        if existing is None:
+            conn.execute(insert(deployments).values(id=dep, **values, first_seen=now, last_seen=now))
+        else:
+            conn.execute(update(deployments).where(deployments.c.id == dep).values(**values, last_seen=now))
+
+
+def aggregate_claims(rows: Sequence[Any]) -> dict[str, Any]:
+    """One deployment from its claims: near-duplicate groups count once as sources."""
+    def reported(row: Any) -> str:
+        return str(row["published"] or row["ingested_at"][:10])
+
+    by_date = sorted(rows, key=reported)
+    best_per_group: dict[str, float] = {}
+    for row in rows:
+        best_per_group[row["group_id"]] = max(best_per_group.get(row["group_id"], 0.0), row["confidence"])
+    doubt = 1.0
+    for conf in best_per_group.values():
+        doubt *= 1.0 - conf
+    tech = sorted({t for row in rows for t in json.loads(row["tech"])})
+    years = sorted(row["year"] for row in rows if row["year"])
+    financed = next((row for row in by_date if row["lender"] or row["amount"]), None)
+    known = [row for row in by_date if row["status"] != "unknown"]
+    head = rows[0]
+    return {
+        "country": head["country"], "supplier": _most_common(row["supplier"] for row in rows),
+        "supplier_country": _most_common(row["supplier_country"] for row in rows),
+        "program": _most_common(row["program"] for row in rows),
+        "tech": json.dumps(tech),
+        "status": max((row["status"] for row in rows), key=lambda s: STATUS_STRENGTH.get(s, 0)),
+        "latest_status": known[-1]["status"] if known else "unknown",
+        "year": years[0] if years else None,
+        "confidence": round(1.0 - doubt, 4),
+        "claims": len(rows), "documents": len({row["document_id"] for row in rows}),
+        "sources": len(best_per_group),
+        "lender": financed["lender"] if financed else None,
+        "amount": financed["amount"] if financed else None,
+        "currency": financed["currency"] if financed else None,
+        "first_reported": reported(by_date[0]), "last_reported": reported(by_date[-1]),
+    }
+
+
+def _most_common(values: Iterable[str | None]) -> str | None:
+    counts: dict[str, int] = {}
+    for value in values:
+        if value:
+            counts[value] = counts.get(value, 0) + 1
+    return max(counts, key=lambda v: counts[v]) if counts else None
+
+
+def stale_document_ids(conn: Connection, extractor_version: str, reference_version: str,
+                       everything: bool = False) -> list[str]:
+    """Documents never extracted, or extracted by another extractor or reference data."""
+    query = select(documents.c.id).outerjoin(
+        document_extractions, document_extractions.c.document_id == documents.c.id)
+    if not everything:
+        query = query.where(
+            (document_extractions.c.document_id.is_(None))
+            | (document_extractions.c.extractor_version != extractor_version)
+            | (document_extractions.c.reference_version != reference_version))
+    return list(conn.execute(query.order_by(documents.c.pk)).scalars())
+
+
+def count_rows(conn: Connection) -> dict[str, int]:
+    return {
+        name: int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+        for name, table in (("claims", claims), ("deployments", deployments), ("mentions", mentions))
+    }

@@ -1,0 +1,33 @@
+from custodes.extract.companies import find_companies, short_name, strip_legal_suffix
+
+
+def names(sentence: str) -> list[str]:
+    return [c.name for c in find_companies(sentence)]
+
+
+def test_corporate_suffix_and_legal_form() -> None:
+    assert names("The cameras were made by Orbis Vision Technologies Ltd.") == ["Orbis Vision Technologies"]
+    assert strip_legal_suffix("Kappa S.A.") == "Kappa"
+
+
+def test_supplier_positions() -> None:
+    assert names("The ministry hired local contractor Zentor for the work.") == ["Zentor"]
+    assert names("It signed a contract with Quillon to supply scanners.") == ["Quillon"]
+    assert names("Velmar, a Bordurian security firm, installed the system.") == ["Velmar"]
+    assert names("Tarsis won the tender for the control room.") == ["Tarsis"]
+
+
+def test_lists_descriptors_and_non_companies() -> None:
+    got = names("Tenders went to firms including Aldo Security & Communication and Brix Tech.")
+    assert got == ["Aldo Security & Communication", "Brix Tech"]
+    assert names("The deal went to IT services supplier Corvex.") == ["Corvex"]
+    assert names("The Ministry of Interior Technology Department met.") == []
+    assert names("President Ravel Tech said nothing.") == []
+
+
+def test_acronym_and_short_name() -> None:
+    (c,) = find_companies("a deal with Northern Signal Construction Corp. (NSCC) for cameras")
+    assert c.acronym == "NSCC"
+    text = "Aldo Security & Communication won. Later Aldo declined to comment."
+    assert short_name("Aldo Security & Communication", text) == "Aldo"
+    assert short_name("Brix Tech", "Brix Tech won.") == "Brix Tech"

@@ -1,0 +1,17 @@
+from custodes.extract.dates import deployment_year, first_deployment_year
+
+
+def test_anchored_past_event_year() -> None:
+    assert deployment_year("The city launched the system in March 2017.") == 2017
+    assert deployment_year("The centre has been operational since June 2016.") == 2016
+
+
+def test_no_year_for_plans_forecasts_or_unanchored() -> None:
+    assert deployment_year("The market will reach $5 billion by 2030.") is None
+    assert deployment_year("The firm will launch the pilot before 2026.") is None
+    assert deployment_year("Police used it during the 2015 protests.") is None
+    assert deployment_year("In 2018 the minister said the state will buy cameras.") is None
+
+
+def test_first_year_in_order() -> None:
+    assert first_deployment_year(["No year.", "It was installed in 2014."]) == 2014

@@ -1,0 +1,68 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from custodes.extract.scoring import GoldDoc, errors, load_gold, pair_key, score
+
+
+def rec(country: str, supplier: str | None, sc: str | None, tech: list[str], **kw: object):
+    d = {
+        "country": country,
+        "supplier": supplier,
+        "supplier_country": sc,
+        "tech": tech,
+        "year": None,
+        "program": None,
+        "status": "deployed",
+        "evidence": "x",
+    }
+    d.update(kw)
+    return d
+
+
+GOLD = [
+    GoldDoc(
+        "a",
+        "t",
+        [
+            rec("FRE", "Acme  Corp", None, ["smart_city", "video_surveillance"], year=2019),
+            rec("FRE", None, "CHN", ["facial_recognition"]),
+        ],
+    ),
+    GoldDoc("b", "t", []),
+]
+PRED = {
+    "a": [
+        rec("FRE", "acme corp", "SYL", ["smart_city"], year=2019, status="planned"),
+        rec("FRE", None, "JPN", ["facial_recognition"]),
+    ],
+    "b": [rec("SYL", None, None, ["video_surveillance"])],
+}
+
+
+def test_pair_key_null_supplier_uses_country() -> None:
+    assert pair_key(rec("FRE", None, "CHN", [])) == ("FRE", "c", "CHN")
+    assert pair_key(rec("FRE", " Acme\tCorp ", None, [])) == ("FRE", "s", "acme corp")
+
+
+def test_arithmetic() -> None:
+    s = score(GOLD, PRED)
+    assert (s.pair.tp, s.pair.fp, s.pair.fn) == (1, 2, 1)
+    assert s.pair.precision == pytest.approx(1 / 3) and s.pair.recall == pytest.approx(0.5)
+    assert s.pair.f1 == pytest.approx(0.4)
+    assert (s.triple.tp, s.triple.fp, s.triple.fn) == (1, 2, 2)
+    assert s.matched == 1 and s.status_accuracy == 0.0 and s.year_accuracy == 1.0
+    assert s.to_dict()["pair"]["tp"] == 1
+
+
+def test_errors_list() -> None:
+    kinds = sorted((e.doc_id, e.kind) for e in errors(GOLD, PRED))
+    assert kinds == [("a", "fn"), ("a", "fp"), ("a", "status"), ("a", "tech"), ("b", "fp")]
+
+
+def test_load_gold(tmp_path: Path) -> None:
+    p = tmp_path / "g.jsonl"
+    p.write_text(json.dumps({"id": "z", "text": "t", "deployments": []}) + "\n")
+    (doc,) = load_gold(p)
+    assert doc.id == "z" and doc.deployments == []
