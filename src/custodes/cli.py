@@ -131,20 +131,26 @@ def _print_ingest_summary(summary: IngestSummary, as_json: bool) -> None:
 def demo(
     db: DbOption = None,
 ) -> None:
-    """Ingest the bundled sample corpus and summarise what the database now holds.
+    """Ingest the bundled sample corpus, import the bundled datasets, and summarise the result.
 
     This is the README's first command: it shows the whole pipeline on data shipped with
     custodes, with no network access.
 
     Example: [bold]custodes demo --db custodes.db[/bold]
     """
+    from custodes.cli_datasets import import_command
     from custodes.sample import ARTICLES
 
     ingest(paths=[str(ARTICLES)], db=db, max_bytes=DEFAULT_MAX_BYTES, log_json=False, no_extract=False)
+    import_command(name=None, path=None, all_=True, version=None, force=False, verbose=False,
+                   as_json=False, db=db)
     stats(db=db, as_json=False)
     countries(db=db, as_json=False)
     target = resolve_db_path(db)
-    console.print(f"\nDatabase: [bold]{target}[/bold]. Try: [bold]custodes documents --db {target}[/bold]")
+    console.print(f"\nDatabase: [bold]{target}[/bold]. Next: [bold]custodes country Ecuador --db {target}[/bold], "
+                  f"[bold]custodes index --db {target}[/bold]")
+    console.print(f"Start the web app (map, country and vendor pages, API) with:\n"
+                  f"  [bold]custodes serve --db {target}[/bold]   then open http://127.0.0.1:8000/")
 
 
 @app.command()
@@ -332,16 +338,48 @@ def country(
 
     Example: [bold]custodes country Ecuador[/bold]
     """
+    from custodes.index.country_datasets import country_datasets
     from custodes.index.profiles import country_name, deployments_for
 
     iso3 = _resolve_country(name)
     with _open(db).connect() as conn:
         views = deployments_for(conn, country=iso3)
+        datasets = country_datasets(conn, iso3)
     if as_json:
         print(json.dumps({"iso3": iso3, "name": country_name(iso3),
-                          "deployments": [v.to_dict() for v in views]}, ensure_ascii=False, indent=2))
+                          "deployments": [v.to_dict() for v in views],
+                          "datasets": datasets.to_dict()}, ensure_ascii=False, indent=2))
         return
-    _print_deployments(views, f"{country_name(iso3)} ({iso3})")
+    _print_deployments(views, f"{country_name(iso3)} ({iso3}): what the documents say")
+    _print_country_datasets(datasets)
+
+
+def _print_country_datasets(data: object) -> None:
+    from rich.markup import escape
+
+    from custodes.index.country_datasets import CountryDatasets
+
+    assert isinstance(data, CountryDatasets)
+    console.print("[bold]What the datasets say[/bold]")
+    if data.bri_member is not None:
+        console.print(f"  Belt and Road member: {'yes' if data.bri_member else 'no'}  [dim]{data.bri_origin}[/dim]")
+    if data.regime_type:
+        console.print(f"  regime type ({data.regime_year}): {escape(data.regime_type)}  "
+                      f"[dim]{data.regime_origin}[/dim]")
+    for dataset, facts in sorted(data.facts.items()):
+        values: dict[str, list[str]] = {}
+        for fact in facts:
+            values.setdefault(fact.property, []).append(fact.value or fact.raw_value or "")
+        console.print(f"  [bold]{escape(dataset)}[/bold]", highlight=False)
+        for prop, v in sorted(values.items()):
+            console.print(f"    {escape(prop)}: {escape(', '.join(sorted(set(v))))}", highlight=False)
+    for dep in data.deployments:
+        console.print(f"  [bold]{escape(str(dep.get('dataset')))}[/bold] deployment: "
+                      f"{escape(str(dep.get('supplier') or dep.get('supplier_country') or 'unnamed'))} · "
+                      f"{', '.join(dep['tech'])} · {dep.get('status')}  [dim]{escape(str(dep.get('origin')))}[/dim]",
+                      highlight=False)
+    if data.bri_member is None and not data.regime_type and not data.facts and not data.deployments:
+        console.print("  nothing (run [bold]custodes import --all[/bold] to load the bundled datasets)")
 
 
 @app.command()
@@ -355,28 +393,49 @@ def vendor(
     Example: [bold]custodes vendor "Hangzhou Hikvision"[/bold]
     """
     from custodes.index.profiles import deployments_for
+    from custodes.index.vendors import vendor_profile
     from custodes.resolve.vendors import VendorRegistry
 
     known = VendorRegistry.default().resolve(name)
     canonical = known.name if known else name
     with _open(db).connect() as conn:
         views = deployments_for(conn, supplier=canonical)
+        profile = vendor_profile(conn, known) if known else None
     if known is None and not views:
         err.print(f"[red]error[/red]: '{name}' is neither in the vendor registry nor named as a supplier")
         raise typer.Exit(2)
     if as_json:
-        info = known.__dict__ if known else {"name": canonical}
+        info = profile.to_dict() if profile else {"name": canonical}
         print(json.dumps({"vendor": info, "deployments": [v.to_dict() for v in views]},
                          ensure_ascii=False, indent=2, default=list))
         return
-    if known:
-        console.print(f"[bold]{known.name}[/bold] — home country {known.country or '?'}"
-                      + (f", parent {known.parent}" if known.parent else "")
-                      + (f", website {known.website}" if known.website else ""))
-        if known.aliases:
-            console.print("[dim]also known as: " + ", ".join(known.aliases) + "[/dim]")
-        console.print()
-    _print_deployments(views, f"supplied by {canonical}")
+    if profile is not None:
+        _print_vendor_profile(profile)
+    _print_deployments(views, f"supplied by {canonical}, according to the documents")
+
+
+def _print_vendor_profile(profile: object) -> None:
+    from rich.markup import escape
+
+    from custodes.index.vendors import VendorProfile
+
+    assert isinstance(profile, VendorProfile)
+    console.print(f"[bold]{escape(profile.name)}[/bold] — home country {profile.country or 'unknown'}"
+                  + (f", parent {escape(profile.parent)}" if profile.parent else "")
+                  + (f", subsidiaries {escape(', '.join(profile.subsidiaries))}" if profile.subsidiaries else ""))
+    if profile.aliases:
+        console.print("[dim]also known as: " + escape(", ".join(profile.aliases)) + "[/dim]")
+    for r in profile.restrictions:
+        state = "active" if r.active else "inactive"
+        console.print(f"  [red]restricted[/red]: {escape(r.list)} ({escape(r.jurisdiction)}, {r.date}, {state}) "
+                      f"as '{escape(r.listed_as)}'  [dim]{escape(r.citation_url)}[/dim]", highlight=False)
+    for b in profile.oem_brands:
+        console.print(f"  OEM brand [bold]{escape(b.brand)}[/bold]: evidence {escape(b.evidence_strength)}  "
+                      f"[dim]{escape(b.source_url)}[/dim]", highlight=False)
+    if profile.countries:
+        console.print("  countries supplied (documents and datasets): "
+                      + ", ".join(f"{c.iso3} ({len(c.sources)} source(s))" for c in profile.countries))
+    console.print()
 
 
 @app.command()
@@ -484,6 +543,16 @@ def eval_command(
         for e in result.errors:
             console.print(f"{e.doc_id}\t{e.kind}\t{'/'.join(e.key)}\t{e.detail}\t{e.evidence}",
                           highlight=False, markup=False, soft_wrap=True)
+
+def _register_extensions() -> None:
+    """Command groups that live in their own modules, so each stays small."""
+    from custodes import cli_datasets, cli_web
+
+    cli_datasets.register(app)
+    cli_web.register(app)
+
+
+_register_extensions()
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

@@ -1,24 +1,23 @@
-from fakes import FakeGazetteer, FakeRegistry
-
 from custodes.extract import extract
+from custodes.extract.model import Deployment
 
 
-def run(text: str):
-    return extract(text, FakeGazetteer(), FakeRegistry())
+def run(text: str) -> list[Deployment]:
+    return extract(text)
 
 
 def test_vague_record_is_folded_into_named_one_and_lends_its_year() -> None:
     text = (
-        "Sylvania launched a safe city system in March 2016. "
+        "Serbia launched a safe city system in March 2016. "
         "The system was built by Huawei under a contract signed with the ministry."
     )
     (d,) = run(text)
-    assert (d.country, d.supplier, d.year) == ("SYL", "Huawei", 2016)
+    assert (d.country, d.supplier, d.year) == ("SRB", "Huawei", 2016)
     assert "smart_city" in d.tech
 
 
 def test_plain_video_is_dropped_when_face_recognition_is_attached() -> None:
-    (d,) = run("Ruritania installed CCTV cameras with facial recognition from Hikvision.")
+    (d,) = run("Uganda installed CCTV cameras with facial recognition from Hikvision.")
     assert d.tech == ["facial_recognition"]
 
 
@@ -26,8 +25,48 @@ def test_lead_technology_is_not_lent_to_another_recipient() -> None:
     text = (
         "Kenya switches on Huawei CCTV cameras\n\n"
         "Kenyan police have switched on a camera network supplied by Huawei.\n\n"
-        "Elsewhere, in Sylvania, Huawei staff helped the police intercept calls of critics."
+        "Elsewhere, in Zambia, Huawei staff helped the police intercept calls of critics."
     )
     got = {d.country: d.tech for d in run(text)}
     assert got["KEN"] == ["video_surveillance"]
-    assert got["SYL"] == ["communications_interception"]
+    assert got["ZMB"] == ["communications_interception"]
+
+
+def test_a_sentence_naming_no_party_lends_its_technology_to_its_neighbour() -> None:
+    text = (
+        "Kyrgyzstan's interior ministry signed a deal with CEIEC for street cameras. "
+        "Installed cameras will be able to recognise faces."
+    )
+    (d,) = run(text)
+    assert (d.country, d.supplier) == ("KGZ", "CEIEC")
+    assert "facial_recognition" in d.tech
+
+
+def test_lead_technology_of_another_named_supplier_is_not_lent() -> None:
+    text = (
+        "Huawei cameras with facial recognition go live in Naypyitaw\n\n"
+        "Huawei supplied the cameras to Myanmar's police.\n\n"
+        "Later, local firm Naung Yoe Systems won a contract to build a command centre in Myanmar."
+    )
+    got = {d.supplier: d.tech for d in run(text)}
+    assert "facial_recognition" in got["Huawei"]
+    assert got["Naung Yoe Systems"] == ["smart_city"]
+
+
+def test_the_only_year_of_the_document_is_not_lent_to_another_recipient() -> None:
+    text = (
+        "Poland's secret service bought Pegasus from NSO Group in 2017. "
+        "Hungary's interior ministry also bought and used Pegasus, an official told reporters."
+    )
+    got = {d.country: d.year for d in run(text)}
+    assert got == {"POL": 2017, "HUN": None}
+
+
+def test_financing_sentence_naming_no_party_belongs_to_the_only_recipient() -> None:
+    text = (
+        "Zambia completed its safe city programme with cameras built by Huawei. "
+        "The programme was financed with a $275 million loan from the Export-Import Bank of China."
+    )
+    (d,) = run(text)
+    assert d.financing is not None and d.financing.loan
+    assert (d.financing.lender, d.financing.amount) == ("Export-Import Bank of China", 275e6)

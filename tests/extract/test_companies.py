@@ -13,7 +13,7 @@ def test_corporate_suffix_and_legal_form() -> None:
 def test_supplier_positions() -> None:
     assert names("The ministry hired local contractor Zentor for the work.") == ["Zentor"]
     assert names("It signed a contract with Quillon to supply scanners.") == ["Quillon"]
-    assert names("Velmar, a Bordurian security firm, installed the system.") == ["Velmar"]
+    assert names("Velmar, a Bolivian security firm, installed the system.") == ["Velmar"]
     assert names("Tarsis won the tender for the control room.") == ["Tarsis"]
 
 
@@ -31,3 +31,15 @@ def test_acronym_and_short_name() -> None:
     text = "Aldo Security & Communication won. Later Aldo declined to comment."
     assert short_name("Aldo Security & Communication", text) == "Aldo"
     assert short_name("Brix Tech", "Brix Tech won.") == "Brix Tech"
+
+
+def test_pronouns_opening_a_sentence_are_not_companies() -> None:
+    assert names('"We have installed 2,000 cameras," the mayor said.') == []
+    assert names("They supplied the cameras to the ministry.") == []
+    # an acronym that looks like a pronoun stays part of the name
+    assert names("The contract went to local firm Linn IT Solution, officials said.") == ["Linn IT Solution"]
+
+
+def test_company_introduced_by_name() -> None:
+    assert names("Bids came from a local company called Seguritech.") == ["Seguritech"]
+    assert names("A start-up known as Vantix Labs won the tender.") == ["Vantix Labs"]

@@ -15,3 +15,11 @@ def test_no_year_for_plans_forecasts_or_unanchored() -> None:
 
 def test_first_year_in_order() -> None:
     assert first_deployment_year(["No year.", "It was installed in 2014."]) == 2014
+
+
+def test_year_of_a_report_is_not_the_year_of_the_deployment() -> None:
+    text = "In November 2021 an official told reporters that the ministry had bought the spyware."
+    assert deployment_year(text) is None
+    text2 = "The ministry has begun using the software, the agency reported in March 2022."
+    assert deployment_year(text2) == 2022
+    assert deployment_year("The cameras were handed over in 2018, officials said.") == 2018

@@ -1,11 +1,9 @@
-from fakes import FakeGazetteer, FakeRegistry
-
 from custodes.extract import EXTRACTOR_VERSION, extract
 from custodes.extract.model import Deployment
 
 
 def run(text: str) -> list[Deployment]:
-    return extract(text, FakeGazetteer(), FakeRegistry())
+    return extract(text)
 
 
 def pairs(text: str) -> set[tuple[str, str | None, str | None]]:
@@ -13,19 +11,19 @@ def pairs(text: str) -> set[tuple[str, str | None, str | None]]:
 
 
 def test_version_is_set() -> None:
-    assert EXTRACTOR_VERSION
+    assert EXTRACTOR_VERSION == "0.2.0"
 
 
 def test_named_supplier_with_nationality_is_not_a_recipient() -> None:
-    text = "Freedonia has installed facial recognition cameras from Chinese firm Huawei."
+    text = "Ecuador has installed facial recognition cameras from Chinese firm Huawei."
     (d,) = run(text)
-    assert (d.country, d.supplier, d.supplier_country) == ("FRE", "Huawei", "CHN")
+    assert (d.country, d.supplier, d.supplier_country) == ("ECU", "Huawei", "CHN")
     assert d.tech == ["facial_recognition"]  # cameras with face recognition are that system
     assert d.status == "deployed"
 
 
 def test_evidence_offsets_are_verbatim() -> None:
-    text = "Title about nothing\n\nSylvania bought 300 CCTV cameras from Hikvision in 2019."
+    text = "Title about nothing\n\nSerbia bought 300 CCTV cameras from Hikvision in 2019."
     (d,) = run(text)
     for ev in d.evidence:
         assert text[ev.start : ev.end] == ev.text
@@ -40,36 +38,36 @@ def test_unnamed_supplier_keeps_country() -> None:
 
 def test_several_deployments_in_one_passage() -> None:
     text = (
-        "Huawei has supplied safe city systems to Kenya and Sylvania. Palantir's software is used by police in Germany."
+        "Huawei has supplied safe city systems to Kenya and Serbia. Palantir's software is used by police in Germany."
     )
-    assert pairs(text) == {("KEN", "Huawei", "CHN"), ("SYL", "Huawei", "CHN"), ("DEU", "Palantir", "USA")}
+    assert pairs(text) == {("KEN", "Huawei", "CHN"), ("SRB", "Huawei", "CHN"), ("DEU", "Palantir", "USA")}
 
 
 def test_reference_to_the_company_in_next_sentence() -> None:
     text = (
-        "Bordurian police met Japanese company NEC on Monday. "
-        "The company will install face recognition cameras in Borduria next year."
+        "Bolivian police met Japanese company NEC on Monday. "
+        "The company will install face recognition cameras in Bolivia next year."
     )
     (d,) = run(text)
-    assert (d.country, d.supplier, d.status) == ("BOR", "NEC", "planned")
+    assert (d.country, d.supplier, d.status) == ("BOL", "NEC", "planned")
 
 
 def test_supplier_only_sentence_attaches_to_main_recipient() -> None:
     text = (
-        "Ruritania is expanding its safe city network in the capital. "
+        "Uganda is expanding its safe city network in the capital. "
         "The contract was awarded to integrator Tessaro Systems."
     )
-    assert ("RUR", "Tessaro Systems", None) in pairs(text)
+    assert ("UGA", "Tessaro Systems", None) in pairs(text)
 
 
 def test_title_line_counts() -> None:
-    text = "Ruritania deploys Hikvision cameras\n\nThe mayor spoke about the weather."
-    assert pairs(text) == {("RUR", "Hikvision", "CHN")}
+    text = "Uganda deploys Hikvision cameras\n\nThe mayor spoke about the weather."
+    assert pairs(text) == {("UGA", "Hikvision", "CHN")}
 
 
 def test_domestic_deployment_without_supplier() -> None:
-    text = "Authorities in Fredville have installed 900 surveillance cameras."
-    assert pairs(text) == {("FRE", None, None)}
+    text = "Authorities in Guayaquil have installed 900 surveillance cameras."
+    assert pairs(text) == {("ECU", None, None)}
 
 
 def test_market_statistics_and_forecasts_are_not_deployments() -> None:
@@ -91,24 +89,24 @@ def test_prospective_ban_is_not_a_deployment_but_removal_is_cancelled() -> None:
 
 
 def test_hedged_allegations_and_hypotheticals() -> None:
-    assert run("Activists alleged that Sylvania used Huawei spyware against reporters.") == []
-    assert run("Analysts said Borduria could buy ZTE surveillance cameras.") == []
+    assert run("Activists alleged that Serbia used Huawei spyware against reporters.") == []
+    assert run("Analysts said Bolivia could buy ZTE surveillance cameras.") == []
 
 
 def test_cancelled_contract() -> None:
-    (d,) = run("Freedonia scrapped its facial recognition contract with NEC last month.")
+    (d,) = run("Ecuador scrapped its facial recognition contract with NEC last month.")
     assert d.status == "cancelled"
 
 
 def test_factsheet_fields() -> None:
     text = (
         "Example face matching system\n"
-        "Operator: Fredville City Police\nDeveloper: NEC\nCountry: Freedonia; Sylvania\n"
+        "Operator: Guayaquil City Police\nDeveloper: NEC\nCountry: Ecuador; Serbia\n"
         "Technology: Facial recognition\n"
     )
     got = {(d.country, d.supplier, tuple(d.tech)) for d in run(text)}
-    assert ("FRE", "NEC", ("facial_recognition",)) in got
-    assert ("SYL", "NEC", ("facial_recognition",)) in got
+    assert ("ECU", "NEC", ("facial_recognition",)) in got
+    assert ("SRB", "NEC", ("facial_recognition",)) in got
 
 
 def test_empty_and_irrelevant_text() -> None:
@@ -118,13 +116,13 @@ def test_empty_and_irrelevant_text() -> None:
 
 def test_opinion_piece_states_no_supplier_deal_by_itself() -> None:
     text = (
-        "Opinion: Freedonia should ban face recognition\n\n"
-        "Freedonia's lawmakers should ban live face recognition. "
+        "Opinion: Ecuador should ban face recognition\n\n"
+        "Ecuador's lawmakers should ban live face recognition. "
         "Vendors such as Hikvision are eager to sell."
     )
     assert run(text) == []
 
 
 def test_reported_future_is_a_plan_not_a_hedge() -> None:
-    (d,) = run("The Sylvanian interior ministry said it would buy 500 CCTV cameras from Hikvision.")
-    assert (d.country, d.supplier, d.status) == ("SYL", "Hikvision", "planned")
+    (d,) = run("The Serbian interior ministry said it would buy 500 CCTV cameras from Hikvision.")
+    assert (d.country, d.supplier, d.status) == ("SRB", "Hikvision", "planned")

@@ -16,3 +16,10 @@ def test_financing_needs_loan_or_lender() -> None:
     assert f.evidence is not None and text[f.evidence.start : f.evidence.end] == f.evidence.text
     plain = "The city bought cameras for $3 million."
     assert find_financing(plain, 0, len(plain)) is None
+
+
+def test_currency_names_shared_by_several_countries() -> None:
+    assert find_amount("a 5 billion Kenyan shillings project") == (5e9, "KES")
+    assert find_amount("worth 300 million Mexican pesos") == (300e6, "MXN")
+    assert find_amount("costing 2 billion pesos") == (2e9, None)  # whose pesos is not said
+    assert find_amount("a 500 million ringgit system") == (500e6, "MYR")

@@ -4,7 +4,7 @@ from custodes.extract.model import Deployment, Evidence, Financing
 def test_to_gold_dict_joins_evidence() -> None:
     ev = [Evidence("A.", 0, 2), Evidence("B.", 3, 5)]
     d = Deployment(
-        "FRE",
+        "ECU",
         None,
         "CHN",
         ["video_surveillance"],

@@ -26,24 +26,24 @@ GOLD = [
         "a",
         "t",
         [
-            rec("FRE", "Acme  Corp", None, ["smart_city", "video_surveillance"], year=2019),
-            rec("FRE", None, "CHN", ["facial_recognition"]),
+            rec("ECU", "Acme  Corp", None, ["smart_city", "video_surveillance"], year=2019),
+            rec("ECU", None, "CHN", ["facial_recognition"]),
         ],
     ),
     GoldDoc("b", "t", []),
 ]
 PRED = {
     "a": [
-        rec("FRE", "acme corp", "SYL", ["smart_city"], year=2019, status="planned"),
-        rec("FRE", None, "JPN", ["facial_recognition"]),
+        rec("ECU", "acme corp", "SRB", ["smart_city"], year=2019, status="planned"),
+        rec("ECU", None, "JPN", ["facial_recognition"]),
     ],
-    "b": [rec("SYL", None, None, ["video_surveillance"])],
+    "b": [rec("SRB", None, None, ["video_surveillance"])],
 }
 
 
 def test_pair_key_null_supplier_uses_country() -> None:
-    assert pair_key(rec("FRE", None, "CHN", [])) == ("FRE", "c", "CHN")
-    assert pair_key(rec("FRE", " Acme\tCorp ", None, [])) == ("FRE", "s", "acme corp")
+    assert pair_key(rec("ECU", None, "CHN", [])) == ("ECU", "c", "CHN")
+    assert pair_key(rec("ECU", " Acme\tCorp ", None, [])) == ("ECU", "s", "acme corp")
 
 
 def test_arithmetic() -> None:

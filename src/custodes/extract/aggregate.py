@@ -28,6 +28,7 @@ class _Group:
     supplier: str | None
     supplier_country: str | None
     registered: bool
+    vendor_id: str | None = None
     sentences: list[int] = field(default_factory=list)
     tech: dict[str, None] = field(default_factory=dict)
     vendor_tech: tuple[str, ...] = ()
@@ -35,22 +36,38 @@ class _Group:
 
 
 def _key(c: Candidate) -> tuple[str, str, str]:
+    if c.vendor_id:
+        return (c.country, "v", c.vendor_id)
     if c.supplier:
         return (c.country, "s", " ".join(c.supplier.lower().split()))
     return (c.country, "c", c.supplier_country or "")
 
 
-def _group(cands: Sequence[Candidate], contexts: Sequence[SentenceContext]) -> list[_Group]:
+def _continues(ctx: SentenceContext) -> bool:
+    """A sentence that names no party but states a system ("Installed cameras will be able to
+    recognise faces.") continues the passage it sits in."""
+    return bool(ctx.tech) and ctx.states_deployment() and not ctx.negative and not ctx.has("hedges")
+
+
+def _group(
+    cands: Sequence[Candidate],
+    contexts: Sequence[SentenceContext],
+    bare: frozenset[int] = frozenset(),
+) -> list[_Group]:
     groups: dict[tuple[str, str, str], _Group] = {}
     for c in cands:
         g = groups.get(_key(c))
         if g is None:
-            g = _Group(c.country, c.supplier, c.supplier_country, c.registered)
+            g = _Group(c.country, c.supplier, c.supplier_country, c.registered, c.vendor_id)
             groups[_key(c)] = g
         if c.sentence not in g.sentences:
             g.sentences.append(c.sentence)
         for t in contexts[c.sentence].categories:
             g.tech.setdefault(t, None)
+        for j in (c.sentence - 1, c.sentence + 1):
+            if j in bare and _continues(contexts[j]):
+                for t in contexts[j].categories:
+                    g.tech.setdefault(t, None)
         if c.tech_given:
             for t in c.categories:
                 g.tech.setdefault(t, None)
@@ -103,13 +120,34 @@ def _doc_tech(contexts: Sequence[SentenceContext]) -> list[str]:
 LEAD_SENTENCES = 3
 
 
-def _lead_tech(contexts: Sequence[SentenceContext], country: str, lead_countries: dict[int, set[str]]) -> list[str]:
+@dataclass
+class _Lead:
+    """Who the headline and lead sentences are about: recipients and named suppliers."""
+
+    countries: dict[int, set[str]] = field(default_factory=dict)
+    suppliers: dict[int, set[str]] = field(default_factory=dict)
+
+
+def _supplier_key(supplier: str | None, vendor_id: str | None) -> str | None:
+    if vendor_id:
+        return "v:" + vendor_id
+    return "s:" + " ".join(supplier.lower().split()) if supplier else None
+
+
+def _lead_tech(contexts: Sequence[SentenceContext], g: _Group, lead: _Lead, own: bool) -> list[str]:
     """Technologies of the headline and lead, the article's framing of the deal, from the
-    lead sentences that are about this recipient or about no recipient in particular."""
+    lead sentences that are about this recipient or about no recipient in particular. A record
+    with technologies of its own (`own`) takes none from lead sentences about another named
+    supplier: "Huawei cameras with face recognition go live" frames Huawei's deal, not that of
+    the local firm that laid the cables."""
     seen: dict[str, None] = {}
+    key = _supplier_key(g.supplier, g.vendor_id)
     for i, ctx in enumerate(contexts[:LEAD_SENTENCES]):
-        about = lead_countries.get(i)
-        if about and country not in about:
+        about = lead.countries.get(i)
+        if about and g.country not in about:
+            continue
+        named = lead.suppliers.get(i)
+        if own and named and key not in named:
             continue
         for t in ctx.categories:
             seen.setdefault(t, None)
@@ -128,24 +166,24 @@ def _tech_for(
     g: _Group,
     contexts: Sequence[SentenceContext],
     doc_tech: list[str],
-    lead_countries: dict[int, set[str]],
+    lead: _Lead,
 ) -> list[str]:
-    return _without_plain_video(_raw_tech(g, contexts, doc_tech, lead_countries))
+    return _without_plain_video(_raw_tech(g, contexts, doc_tech, lead))
 
 
 def _raw_tech(
     g: _Group,
     contexts: Sequence[SentenceContext],
     doc_tech: list[str],
-    lead_countries: dict[int, set[str]],
+    lead: _Lead,
 ) -> list[str]:
     """Own sentences plus the lead; a record whose sentences name no technology ("the contract
     went to X") takes the lead's, then its neighbours', then the vendor's line of business."""
-    lead = _lead_tech(contexts, g.country, lead_countries)
     if g.tech:
-        return list(dict.fromkeys([*g.tech, *lead]))
-    if lead:
-        return lead
+        return list(dict.fromkeys([*g.tech, *_lead_tech(contexts, g, lead, own=True)]))
+    framing = _lead_tech(contexts, g, lead, own=False)
+    if framing:
+        return framing
     near: dict[str, None] = {}
     for i in g.sentences:
         for j in (i - 1, i + 1):
@@ -154,10 +192,10 @@ def _raw_tech(
                     near.setdefault(t, None)
     if near:
         return list(near)
+    if doc_tech:
+        return doc_tech[:1]
     if g.vendor_tech:
         return list(g.vendor_tech[:1])
-    if doc_tech:
-        return doc_tech[:2]
     return [FALLBACK_TECH]
 
 
@@ -166,8 +204,12 @@ def _evidence(text: str, g: _Group, contexts: Sequence[SentenceContext]) -> list
     return [Evidence(lead.text, lead.start, lead.end)]
 
 
-def _financing(text: str, g: _Group, contexts: Sequence[SentenceContext]) -> Financing | None:
-    for i in g.sentences:
+def _financing(
+    text: str, g: _Group, contexts: Sequence[SentenceContext], fallback: Sequence[int] = ()
+) -> Financing | None:
+    """Financing stated by the record's own sentences, else by `fallback` sentences ("The
+    programme was financed with a loan from ...", which names no party of its own)."""
+    for i in [*g.sentences, *fallback]:
         s = contexts[i].sentence
         f = find_financing(text, s.start, s.end)
         if f is not None:
@@ -199,19 +241,30 @@ def build_deployments(
     contexts: Sequence[SentenceContext],
     progs: Sequence[ProgrammeMention],
     recipients: Mapping[int, set[str]] | None = None,
+    bare: frozenset[int] = frozenset(),
 ) -> list[Deployment]:
-    """Merge candidates into Deployment records, ordered by first evidence."""
+    """Merge candidates into Deployment records, ordered by first evidence. `bare` are the
+    sentences that name no country and no supplier: they lend their technologies to the
+    records of the sentences next to them."""
     doc_tech = _doc_tech(contexts)
     doc_prog = progs[0].name if progs else None
     all_texts = [c.sentence.text for c in contexts]
     doc_status = document_status(all_texts)
     doc_year = document_year(all_texts)
     out: list[Deployment] = []
-    lead_countries: dict[int, set[str]] = {i: set(v) for i, v in (recipients or {}).items() if i < LEAD_SENTENCES and v}
+    lead = _Lead({i: set(v) for i, v in (recipients or {}).items() if i < LEAD_SENTENCES and v})
     for c in cands:
         if c.sentence < LEAD_SENTENCES:
-            lead_countries.setdefault(c.sentence, set()).add(c.country)
-    kept, folded = _drop_vague(_group(cands, contexts))
+            lead.countries.setdefault(c.sentence, set()).add(c.country)
+            key = _supplier_key(c.supplier, c.vendor_id)
+            if key:
+                lead.suppliers.setdefault(c.sentence, set()).add(key)
+    kept, folded = _drop_vague(_group(cands, contexts, bare))
+    single = len({g.country for g in kept}) == 1
+    if not single:
+        doc_year = None  # the document's one year may belong to another recipient's deal
+    # with one recipient, a financing sentence that names no party is about its deal
+    fin_fallback = sorted(bare) if single else []
     for g in kept:
         for f in folded.get(g.country, []):
             for t in f.tech:
@@ -223,13 +276,14 @@ def build_deployments(
                 country=g.country,
                 supplier=g.supplier,
                 supplier_country=g.supplier_country,
-                tech=_tech_for(g, contexts, doc_tech, lead_countries),
+                tech=_tech_for(g, contexts, doc_tech, lead),
                 year=first_deployment_year(texts) or first_deployment_year(vague) or doc_year,
                 program=_programme(g, contexts, progs) or doc_prog,
                 status=classify_status(texts, doc_status),
                 evidence=_evidence(text, g, contexts),
                 confidence=_confidence(g),
-                financing=_financing(text, g, contexts),
+                financing=_financing(text, g, contexts, fin_fallback),
+                extra={"vendor_id": g.vendor_id} if g.vendor_id else {},
             )
         )
     out.sort(key=lambda d: d.evidence[0].start if d.evidence else 0)

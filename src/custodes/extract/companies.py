@@ -18,7 +18,7 @@ def _words_of(text: str) -> list[str]:
 
 _TOKEN = r"(?:[A-Z][A-Za-z0-9'’]*(?:-[A-Z0-9][A-Za-z0-9]*)*\.?(?:[A-Za-z]\.)*|\d+[A-Za-z]+)"
 _JOIN = r"(?:\s+|\s+&\s+|\s+of\s+|\s+de\s+|\s+for\s+)"
-_NAME = re.compile(rf"(?<![\w'’])({_TOKEN}(?:{_JOIN}{_TOKEN}){{0,6}})")
+_NAME = re.compile(rf"(?=[A-Z0-9])(?<![\w'’])({_TOKEN}(?:{_JOIN}{_TOKEN}){{0,6}})")
 
 LEGAL_SUFFIXES = frozenset(
     _words_of(
@@ -60,7 +60,8 @@ _PERSON_TITLES = re.compile(
 _COMPANY_CUE_BEFORE = re.compile(
     r"(?:\b(?:company|firm|start-?up|supplier|provider|contractor|maker|manufacturer|vendor|"
     r"integrator|partner|developer|giant|subsidiary|outfit|conglomerate|bidder|enterprise|"
-    r"corporation)s?|-based|-headquartered)\s*,?\s*$",
+    r"corporation)s?|-based|-headquartered)"
+    r"(?:\s+(?:called|named|known\s+as|dubbed))?\s*,?\s*$",
     re.IGNORECASE,
 )
 _CUE_STEMS = frozenset(
@@ -93,7 +94,7 @@ _SUBJECT_OF_SUPPLY = re.compile(
 _ACRONYM_AFTER = re.compile(r"^\s*\(([A-Z][A-Za-z0-9&\-]{1,9})\)")
 _LIST_TAIL = re.compile(r"^\s*(?:,|and|&)\s*$")
 _DESCRIPTOR_AFTER = re.compile(
-    r"^\s+(?:\([^)]{1,20}\)\s+)?(?:[a-z][\w\-]*\s+){0,4}(?:company|firm|supplier|provider|"
+    r"\s+(?:\([^)]{1,20}\)\s+)?(?:[a-z][\w\-]*\s+){0,4}(?:company|firm|supplier|provider|"
     r"contractor|maker|manufacturer|vendor|integrator|partner|developer)\s+[A-Z]"
 )
 
@@ -124,10 +125,19 @@ def strip_legal_suffix(name: str) -> str:
     return " ".join(words).rstrip(",")
 
 
+_LEADING_FUNCTION_WORDS = frozenset(
+    _words_of(
+        """the a an its and while but as we i you he she they it this that these those there here
+        our their his her who what which when where if"""
+    )
+)
+
+
 def _trim(name: str) -> str:
-    """Drop a leading article or sentence-initial function word captured as capitalised."""
+    """Drop a leading article, pronoun or other function word captured because it opens a
+    sentence ("We have installed ...", "Officials said ..."); an acronym ("IT") is kept."""
     words = name.split()
-    while words and words[0].lower() in {"the", "a", "an", "its", "and", "while", "but", "as"}:
+    while words and words[0].lower() in _LEADING_FUNCTION_WORDS and not (len(words[0]) > 1 and words[0].isupper()):
         words = words[1:]
     return " ".join(words)
 
@@ -145,7 +155,12 @@ _CONTEXT_LAST_WORDS = frozenset(_words_of("by through with to including as like 
 
 def _has_supplier_context(sentence: str, start: int, end: int) -> bool:
     before = sentence[max(0, start - 45) : start]
-    tail = before.rstrip(" ,").rsplit(None, 1)[-1].lower() if before.strip() else ""
+    words = before.rstrip(" ,").split()
+    if words and words[-1].lower() in {"called", "named", "dubbed"}:
+        words = words[:-1]
+    elif len(words) > 1 and [w.lower() for w in words[-2:]] == ["known", "as"]:
+        words = words[:-2]
+    tail = words[-1].lower() if words else ""
     cue_word = tail.rstrip("s") in _CUE_STEMS or tail == "companies"
     located = tail.endswith(("-based", "-headquartered"))
     if tail and (cue_word or located) and _COMPANY_CUE_BEFORE.search(before):
@@ -153,9 +168,17 @@ def _has_supplier_context(sentence: str, start: int, end: int) -> bool:
     if tail in _CONTEXT_LAST_WORDS and _CONTEXT_BEFORE.search(before):
         return True
     after = sentence[end : end + 120]
-    if after[:1] in {",", " "} and _APPOSITION_AFTER.match(after):
+    opening = after.lstrip()[:1]
+    if opening in {",", "("} and _APPOSITION_AFTER.match(after):
         return True
-    return bool(_SUBJECT_OF_SUPPLY.match(after))
+    first = after[:12].split(None, 1)
+    return bool(first) and first[0].lower() in _SUPPLY_FIRST_WORDS and bool(_SUBJECT_OF_SUPPLY.match(after))
+
+
+# First words of _SUBJECT_OF_SUPPLY, so that the pattern only runs where it can match.
+_SUPPLY_FIRST_WORDS = frozenset(
+    _words_of("has have had won wins was were will supply supplied supplies delivered installed")
+)
 
 
 def _is_person(sentence: str, start: int) -> bool:
@@ -200,32 +223,43 @@ _PREV_NAME_AND = re.compile(r"([A-Z][\w'’\-]*(?:\s+(?:of\s+|for\s+|the\s+)?[A-
 def _tail_of_denied_name(sentence: str, start: int) -> bool:
     """In "Ministry of Roads and Transport Technology" the part after "and" belongs to the
     institution named before it."""
+    if not sentence.endswith(" and ", 0, start):
+        return False
     m = _PREV_NAME_AND.search(sentence[max(0, start - 80) : start])
     return m is not None and _denied(m.group(1))
 
 
+_LONG_WORD_INITIAL = re.compile(r"(?<!\S)[A-Za-z](?=\S{3})")
+
+
 def is_headline(sentence: str) -> bool:
     """Title-case lines capitalise every word, so shape-based name finding is off there."""
-    words = [w for w in sentence.split() if len(w) > 3 and w[:1].isalpha()]
-    if len(words) < 4:
-        return False
-    caps = sum(1 for w in words if w[:1].isupper())
-    return caps / len(words) >= 0.75
+    initials = _LONG_WORD_INITIAL.findall(sentence)
+    caps = sum(1 for c in initials if c.isupper())
+    return len(initials) >= 4 and caps >= 3 * (len(initials) - caps)
+
+
+def _excluded(sentence: str, start: int, surface: str) -> bool:
+    """Institutions, people and the tails of institution names are no companies."""
+    return _denied(surface) or _is_person(sentence, start) or _tail_of_denied_name(sentence, start)
 
 
 def _is_company(sentence: str, start: int, end: int, surface: str, prev_ok: bool) -> bool:
-    if _denied(surface) or _is_person(sentence, start) or _tail_of_denied_name(sentence, start):
-        return False
-    if start == 0 and " " not in surface and not _has_corporate_word(surface):
+    """A candidate is a company when some evidence says so (corporate word, supplier position,
+    a supplier list it continues) and nothing says otherwise. The cheap evidence is looked at
+    first: most capitalised phrases of a text have none."""
+    corporate = _has_corporate_word(surface)
+    if start == 0 and " " not in surface and not corporate:
         # a single capitalised word opening a sentence is usually not a name
         after = sentence[end : end + 120]
-        return bool(_SUBJECT_OF_SUPPLY.match(after) or _APPOSITION_AFTER.match(after))
-    if _DESCRIPTOR_AFTER.match(sentence[end:]):
-        return False  # "IT infrastructure supplier X": the capitalised word describes X
-    if _has_corporate_word(surface) or _has_supplier_context(sentence, start, end):
-        return True
+        positive = bool(_SUBJECT_OF_SUPPLY.match(after) or _APPOSITION_AFTER.match(after))
+        return positive and not _excluded(sentence, start, surface)
     # the next items of a list opened by a supplier position: "firms including X, Y and Z"
-    return prev_ok
+    if not (corporate or prev_ok or _has_supplier_context(sentence, start, end)):
+        return False
+    if _DESCRIPTOR_AFTER.match(sentence, end):
+        return False  # "IT infrastructure supplier X": the capitalised word describes X
+    return not _excluded(sentence, start, surface)
 
 
 def find_companies(sentence: str, offset: int = 0) -> list[CompanyMention]:

@@ -42,6 +42,27 @@ _REPORTED_FUTURE = re.compile(
     re.IGNORECASE,
 )
 _MONTH_MAY = re.compile(r"May(?=\s+\d|\s+\w+\s+\d{4})")
+# "has not installed", "never bought", "no plans to buy", "refused to sign the contract": a denial
+# scopes over the rest of its clause.
+_NEGATOR = re.compile(
+    r"\b(?:not(?!\s+(?:only|just|least|long|until|to\s+be\s+confused))|never|nor|neither)\b|n['’]t\b|\bno\s+(?:\w+\s+)?(?:plans?|intention|intent|decision)\s+(?:to|of)\b"
+    r"|\b(?:refused|refuses|declined|declines|ruled\s+out|rules\s+out|rejected|rejects)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[,;:()]|\s[–—]\s|\b(?:but|while|whereas|although|though|yet|instead)\b", re.IGNORECASE)
+# Predicate words in set phrases that state nothing: "developing countries", "in the long run".
+_IDLE_PREDICATE = re.compile(
+    r"(?:developed|developing)\s+(?:countries|nations|world|economies|markets|states)\b"
+    r"|(?:use|uses)\s+of\s+force\b",
+    re.IGNORECASE,
+)
+_IDLE_RUN = re.compile(r"\b(?:long|short|the)\s+$", re.IGNORECASE)
+# "employs 40,000 people": a company profile, not the use of a system.
+_HEADCOUNT = re.compile(
+    r"\bemploy(?:s|ed|ing)?\s+(?:about\s+|around\s+|some\s+|more\s+than\s+|over\s+|nearly\s+)?"
+    r"[\d,.]+\s*(?:thousand\s+|million\s+)?(?:people|staff|workers|employees|engineers|researchers)\b",
+    re.IGNORECASE,
+)
 
 
 @cache
@@ -57,6 +78,7 @@ class SentenceContext:
     sentence: Sentence
     tech: list[CueMatch] = field(default_factory=list)
     cues: dict[str, list[CueMatch]] = field(default_factory=dict)
+    _negative: bool | None = field(default=None, repr=False)
 
     def has(self, name: str) -> bool:
         return bool(self.cues.get(name))
@@ -70,7 +92,10 @@ class SentenceContext:
 
     @property
     def negative(self) -> bool:
-        return self.has("negative_context") or bool(_COUNTRY_COUNT.search(self.sentence.text))
+        """Market statistics, courts, opinion: the sentence states no deployment at all."""
+        if self._negative is None:
+            self._negative = self.has("negative_context") or bool(_COUNTRY_COUNT.search(self.sentence.text))
+        return self._negative
 
     @property
     def barred(self) -> bool:
@@ -78,8 +103,12 @@ class SentenceContext:
         return self.has("ban") and not self.has("prior_use")
 
     def states_deployment(self, possessive_tech: bool = False) -> bool:
+        """A predicate that is not denied, or a technology with a deployment noun (or owned by
+        a recipient: "Kenya's CCTV network")."""
         if self.has("deployment_predicates"):
             return True
+        if self.cues.get("negated_predicates"):
+            return False  # "has not installed cameras" does not state that a system exists
         return bool(self.tech) and (self.has("deployment_nouns") or possessive_tech)
 
     def _between(self, start: int, end: int) -> str:
@@ -88,7 +117,7 @@ class SentenceContext:
 
     def hedged_before(self, offset: int, end: int | None = None) -> bool:
         """A hedge cue earlier in the sentence scopes over what follows it; a modal right
-        after a mention ("Borduria could buy") hedges its own subject."""
+        after a mention ("Bolivia could buy") hedges its own subject."""
         for m in self.cues.get("hedges", []):
             if m.start < offset and not _SCOPE_END.search(self._between(m.end, offset)):
                 return True
@@ -107,12 +136,43 @@ def _is_real_hedge(text: str, m: CueMatch) -> bool:
     return True
 
 
+_EVENT_AFTER = re.compile(
+    r"\s+(?:summit|summits|conference|conferences|expo|exhibition|forum|fair|congress|week|"
+    r"awards?|workshop|seminar|webinar|event|trade\s+show)\b",
+    re.IGNORECASE,
+)
+
+
 def _inside_institution_name(text: str, m: CueMatch) -> bool:
-    """A capitalised cue inside the name of an office or a law ("the Biometrics Office") names
-    the institution, not a system."""
+    """A cue naming an event ("a safe city summit") or, capitalised, an office or a law ("the
+    Biometrics Office") names that event or institution, not a system."""
+    if _EVENT_AFTER.match(text, m.end):
+        return True
     if not m.cue[:1].isupper():
         return False
     return bool(_INSTITUTION_AFTER.match(text, m.end))
+
+
+def _denied(before: str) -> bool:
+    """A negator earlier in the same clause: "has not yet installed", "refused to sign the"."""
+    ends = [m.end() for m in _NEGATOR.finditer(before)]
+    return bool(ends) and not _CLAUSE_END.search(before, ends[-1])
+
+
+def _predicate_kind(text: str, m: CueMatch, sentence_start: int) -> str | None:
+    """The cue list a predicate match belongs to: stated, denied ("negated_predicates") or, for
+    a word in a set phrase ("developing countries"), none."""
+    if _IDLE_PREDICATE.match(text, m.start, min(len(text), m.end + 30)):
+        return None
+    before = text[max(sentence_start, m.start - 60) : m.start]
+    cue = m.cue.lower()
+    if cue in {"run", "runs"} and (_IDLE_RUN.search(before) or text.startswith("-up", m.end)):
+        return None
+    if cue.startswith("employ") and _HEADCOUNT.match(text, m.start, min(len(text), m.end + 60)):
+        return None
+    if _denied(before):
+        return "negated_predicates"
+    return "deployment_predicates"
 
 
 def sentence_contexts(text: str, index: SentenceIndex) -> list[SentenceContext]:
@@ -126,7 +186,13 @@ def sentence_contexts(text: str, index: SentenceIndex) -> list[SentenceContext]:
         i = index.index_of(m.start)
         if i is None:
             continue
-        if m.label == "hedges" and not _is_real_hedge(text, m):
+        label = m.label
+        if label == "hedges" and not _is_real_hedge(text, m):
             continue
-        out[i].cues.setdefault(m.label, []).append(m)
+        if label == "deployment_predicates":
+            kind = _predicate_kind(text, m, out[i].sentence.start)
+            if kind is None:
+                continue
+            label = kind
+        out[i].cues.setdefault(label, []).append(m)
     return out

@@ -8,6 +8,7 @@ April 2019", "operational since 2019"), never from a forecast horizon ("by 2025"
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -22,9 +23,23 @@ _ANCHORED = re.compile(
 )
 _EVENT = re.compile(
     r"\b(?:launch(?:ed)?|install(?:ed)?|acquired|award(?:ed)?|signed|inked|implemented|funded|"
-    r"financed|contracted|operational|deployed|completed|inaugurated|began|started|introduced|"
-    r"purchased|bought|procured|built|commissioned|adopted|rolled out|went live|"
-    r"in operation|in use|agreed|hired|contracted|since)\b",
+    r"financed|contracted|operational|deployed|completed|inaugurated|began|begun|started|introduced|"
+    r"purchased|bought|procured|built|commissioned|adopted|rolled out|went live|switched on|"
+    r"in operation|in use|agreed|hired|since|unveiled|delivered|supplied|ordered|handed over|"
+    r"piloted|trialled|trialed|opened)\b",
+    re.IGNORECASE,
+)
+# A year next to a reporting verb dates the report ("told reporters in November 2021 that the
+# ministry had bought it"), not the deployment ...
+_REPORTING = re.compile(
+    r"\b(?:said|says|told|announced|reported|confirmed|revealed|stated|admitted|disclosed|wrote|"
+    r"acknowledged|insisted|claimed)\b",
+    re.IGNORECASE,
+)
+# ... unless the deployment is told as just done: "has begun using ..., Reuters reported in March".
+_JUST_DONE = re.compile(
+    r"\b(?:has|have)\s+(?:just\s+|recently\s+|now\s+|already\s+)?(?:begun|started|launched|installed|"
+    r"deployed|introduced|rolled out|switched on|adopted|completed|commissioned)\b",
     re.IGNORECASE,
 )
 _ANY_YEAR = re.compile(r"(?<!\d)(?:19[89]|20[0-4])\d(?!\d)")
@@ -40,6 +55,7 @@ def anchored_years(sentence: str) -> list[tuple[int, int]]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def deployment_year(sentence: str) -> int | None:
     """The year of the deployment event stated in this sentence, if any.
 
@@ -54,8 +70,19 @@ def deployment_year(sentence: str) -> int | None:
     years = anchored_years(sentence)
     if not years:
         return None
-    best = min(years, key=lambda y: min(abs(y[0] - e) for e in events))
-    return best[1]
+    reports = [m.start() for m in _REPORTING.finditer(sentence)]
+    just_done = bool(_JUST_DONE.search(sentence))
+
+    def event_distance(y: tuple[int, int]) -> int:
+        return min(abs(y[0] - e) for e in events)
+
+    def dates_report(y: tuple[int, int]) -> bool:
+        return bool(reports) and min(abs(y[0] - r) for r in reports) < event_distance(y)
+
+    usable = [y for y in years if just_done or not dates_report(y)]
+    if not usable:
+        return None
+    return min(usable, key=event_distance)[1]
 
 
 def document_year(sentences: list[str]) -> int | None:

@@ -11,14 +11,14 @@ from functools import cache
 from custodes.extract.aggregate import build_deployments
 from custodes.extract.context import sentence_contexts
 from custodes.extract.factsheet import factsheet_candidates
-from custodes.extract.linker import bucket, link
-from custodes.extract.mentions import CountryFinder, VendorFinder, collect_mentions
+from custodes.extract.linker import SentenceMentions, bucket, link
+from custodes.extract.mentions import CountryFinder, VendorFinder, find_mentions
 from custodes.extract.model import Deployment
 from custodes.extract.programme import find_programmes
-from custodes.extract.roles import RECIPIENT
+from custodes.extract.roles import BYSTANDER, INTERNAL, RECIPIENT
 from custodes.extract.sentences import SentenceIndex, split_sentences
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 
 @cache
@@ -35,6 +35,12 @@ def _default_vendors() -> VendorFinder:
     return VendorRegistry.default()  # type: ignore[no-any-return]
 
 
+def _names_no_party(sm: SentenceMentions) -> bool:
+    """No supplier and no country on either side of a deal (a lender's or a venue's country
+    may be named)."""
+    return not sm.suppliers and all(c.role in (BYSTANDER, INTERNAL) for c in sm.countries)
+
+
 def extract(
     text: str,
     gazetteer: CountryFinder | None = None,
@@ -47,9 +53,10 @@ def extract(
     if not sentences:
         return []
     contexts = sentence_contexts(text, SentenceIndex(sentences))
-    countries, suppliers = collect_mentions(text, sentences, gaz, ven)
-    per_sentence = bucket(contexts, countries, suppliers)
+    found = find_mentions(text, sentences, gaz, ven)
+    per_sentence = bucket(contexts, found.countries, found.suppliers)
     cands = link(text, per_sentence)
-    cands += factsheet_candidates(text, sentences, gaz, ven)
+    cands += factsheet_candidates(text, sentences, gaz, ven, found.spellings)
     recipients = {sm.ctx.sentence.index: {c.iso3 for c in sm.countries if c.role == RECIPIENT} for sm in per_sentence}
-    return build_deployments(text, cands, contexts, find_programmes(text), recipients)
+    bare = frozenset(sm.ctx.sentence.index for sm in per_sentence if _names_no_party(sm))
+    return build_deployments(text, cands, contexts, find_programmes(text), recipients, bare)

@@ -8,12 +8,12 @@ such instead of being parsed as sentences.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from custodes.extract.companies import strip_legal_suffix
+from custodes.extract.companies import LEGAL_SUFFIXES, strip_legal_suffix
 from custodes.extract.cues import tech_matcher
 from custodes.extract.linker import Candidate
-from custodes.extract.mentions import CountryFinder, VendorFinder
+from custodes.extract.mentions import CountryFinder, VendorFinder, spelled_name
 from custodes.extract.sentences import Sentence
 
 _FIELD = re.compile(
@@ -45,6 +45,15 @@ def _fields(text: str) -> dict[str, list[re.Match[str]]]:
     return out
 
 
+_LEGAL = frozenset(x.rstrip(".") for x in LEGAL_SUFFIXES)
+
+
+def _names(value: str) -> list[str]:
+    """Company names of a field: "Acme Ltd; Brix Co., Ltd." is two names; a legal suffix cut
+    off by a comma is no name of its own."""
+    return [n for n in _SPLIT.split(value) if n and n.lower().rstrip(".") not in _LEGAL]
+
+
 def _sentence_at(sentences: Sequence[Sentence], offset: int) -> int | None:
     for s in sentences:
         if s.start <= offset < s.end:
@@ -57,8 +66,13 @@ def factsheet_candidates(
     sentences: Sequence[Sentence],
     gazetteer: CountryFinder,
     vendors: VendorFinder,
+    spellings: Mapping[str, str] | None = None,
 ) -> list[Candidate]:
-    """Candidates stated by labelled fields; empty for ordinary prose."""
+    """Candidates stated by labelled fields; empty for ordinary prose.
+
+    `spellings` (vendor id -> name) keeps a vendor under the name the prose of the same
+    document gives it, so that field and prose statements merge into one record.
+    """
     f = _fields(text)
     if "developer" not in f or not ("country" in f or "operator" in f):
         return []
@@ -79,10 +93,15 @@ def factsheet_candidates(
         return []
     out: list[Candidate] = []
     for dev in f["developer"]:
-        for name in filter(None, _SPLIT.split(dev.group(2))):
+        for name in _names(dev.group(2)):
             vendor = vendors.resolve(name)
-            supplier = vendor.name if vendor else strip_legal_suffix(name)
-            home = vendor.country if vendor else None
+            if vendor is None:
+                supplier, home, vid = strip_legal_suffix(name), None, None
+            else:
+                home, vid = vendor.country, vendor.id
+                supplier = vendor.name if vendor.guideline_name else (spellings or {}).get(vid) or spelled_name(name)
             for iso3 in countries:
-                out.append(Candidate(idx, iso3, supplier, home, vendor is not None, cats, tech_given=bool(cats)))
+                out.append(
+                    Candidate(idx, iso3, supplier, home, vendor is not None, cats, tech_given=bool(cats), vendor_id=vid)
+                )
     return out

@@ -46,22 +46,58 @@ _SYMBOL = {
     "yuan": "CNY",
     "cny": "CNY",
     "php": "PHP",
-    "pesos": "PHP",
     "rs": "INR",
     "rs.": "INR",
     "inr": "INR",
-    "rupees": "INR",
     "kyat": "MMK",
+    "som": "KGS",
     "soms": "KGS",
     "kes": "KES",
-    "shillings": "KES",
+    "ksh": "KES",
+    "ugx": "UGX",
     "naira": "NGN",
+    "cedis": "GHS",
     "hk$": "HKD",
     "a$": "AUD",
     "aud": "AUD",
     "c$": "CAD",
     "rand": "ZAR",
+    "ringgit": "MYR",
+    "rupiah": "IDR",
+    "baht": "THB",
+    "dirhams": "AED",
+    "riyals": "SAR",
+    "lira": "TRY",
+    "roubles": "RUB",
+    "rubles": "RUB",
+    "reais": "BRL",
+    "taka": "BDT",
+    "tenge": "KZT",
+    "birr": "ETB",
+    "kwacha": "ZMW",
+    "francs": "CHF",
 }
+# Currency names shared by several countries take the country named before them.
+_SHARED = {
+    "pesos": {"philippine": "PHP", "mexican": "MXN", "argentine": "ARS", "colombian": "COP", "chilean": "CLP"},
+    "shillings": {"kenyan": "KES", "ugandan": "UGX", "tanzanian": "TZS"},
+    "rupees": {"indian": "INR", "pakistani": "PKR", "sri lankan": "LKR", "nepali": "NPR"},
+    "dollars": {
+        "australian": "AUD",
+        "canadian": "CAD",
+        "hong kong": "HKD",
+        "singapore": "SGD",
+        "new zealand": "NZD",
+        "zimbabwean": "ZWL",
+        "taiwan": "TWD",
+    },
+}
+_QUALIFIED = re.compile(
+    r"\b(philippine|mexican|argentine|colombian|chilean|kenyan|ugandan|tanzanian|indian|pakistani|"
+    r"sri lankan|nepali|australian|canadian|hong kong|singapore|new zealand|zimbabwean|taiwan)\s+"
+    r"(pesos|shillings|rupees|dollars)\s*$",
+    re.IGNORECASE,
+)
 _NUM = r"(\d{1,3}(?:[,\s]\d{3})+|\d+(?:\.\d+)?)"
 _SCALES = r"(thousand|million|billion|trillion|crore|lakh|mn|mln|bn|tn|m|b|k)"
 _PREFIX = re.compile(
@@ -70,10 +106,24 @@ _PREFIX = re.compile(
     re.IGNORECASE,
 )
 _SUFFIX = re.compile(
-    rf"\b{_NUM}[\s-]?{_SCALES}?\s+(U\.S\. dollars|US dollars|dollars|euros?|pounds|yuan|"
-    rf"pesos|rupees|kyat|soms|shillings|naira|rand)\b",
+    rf"\b{_NUM}[\s-]?{_SCALES}?\s+((?:[A-Z][a-z]+\s+){{0,2}}(?:U\.S\. dollars|US dollars|dollars|euros?|"
+    rf"pounds|yuan|pesos|rupees|kyat|soms?|shillings|naira|cedis|rand|ringgit|rupiah|baht|dirhams|"
+    rf"riyals|lira|roubles|rubles|reais|taka|tenge|birr|kwacha|francs))\b",
     re.IGNORECASE,
 )
+
+
+def _currency(name: str) -> str | None:
+    """ISO code of a written currency name; "Kenyan shillings" and "Mexican pesos" differ,
+    and a bare shared name ("pesos") stays unknown rather than guessed."""
+    q = _QUALIFIED.search(name)
+    if q:
+        return _SHARED[q.group(2).lower()][q.group(1).lower()]
+    last = name.split()[-1].lower() if name.split() else ""
+    key = name.lower() if name.lower() in _SYMBOL else last
+    if key in _SHARED and key != "dollars":
+        return None
+    return _SYMBOL.get(key)
 
 
 @cache
@@ -91,18 +141,18 @@ def _value(num: str, scale: str | None) -> float:
     return value * _SCALE.get((scale or "").lower(), 1.0)
 
 
-def find_amount(sentence: str) -> tuple[float, str] | None:
-    """The first money amount of the sentence as (value, ISO currency)."""
-    best: tuple[int, float, str] | None = None
+def find_amount(sentence: str) -> tuple[float, str | None] | None:
+    """The first money amount of the sentence as (value, ISO currency); the currency is None
+    when the text names one that several countries share without saying whose."""
+    best: tuple[int, float, str | None] | None = None
     for m in _PREFIX.finditer(sentence):
         cur = _SYMBOL.get(m.group(1).lower().rstrip("."), _SYMBOL.get(m.group(1).lower()))
         if cur:
             best = (m.start(), _value(m.group(2), m.group(3)), cur)
             break
     for m in _SUFFIX.finditer(sentence):
-        cur = _SYMBOL.get(m.group(3).lower())
-        if cur and (best is None or m.start() < best[0]):
-            best = (m.start(), _value(m.group(1), m.group(2)), cur)
+        if best is None or m.start() < best[0]:
+            best = (m.start(), _value(m.group(1), m.group(2)), _currency(m.group(3)))
         break
     return None if best is None else (best[1], best[2])
 

@@ -16,15 +16,22 @@ from dataclasses import dataclass, field
 
 from custodes.extract.context import SentenceContext
 from custodes.extract.mentions import CountryRef, SupplierRef
-from custodes.extract.roles import RECIPIENT, SUPPLIER, assign_roles
+from custodes.extract.roles import ACTOR, HEDGED, RECIPIENT, SUPPLIER, assign_roles
 
 _COREF_SUPPLIER = re.compile(
     r"\b(?:the|this|that|these|its)\s+(?:[\w\-]+\s+){0,2}?(?:company|company's|firm|firm's|"
     r"vendor|supplier|contractor|manufacturer|maker|developer|provider|platform|software|"
-    r"tool|tools|technology|product|solution|giant)\b"
+    r"tool|tools|technology|product|solution|giant|cameras|equipment|devices|gear|hardware|scanners)\b"
+    r"|\b(?:other|its|their)\s+(?:customers|clients|buyers|users)\b"
     r"|^(?:It|Its)\b",
     re.IGNORECASE,
 )
+_COMPANY_REFERENCE = re.compile(
+    r"\b(?:the|this|that)\s+(?:[\w\-]+\s+){0,2}?(?:company|firm|vendor|supplier|contractor|manufacturer|"
+    r"maker|developer|provider|giant)\b",
+    re.IGNORECASE,
+)
+_SUBJECT_START = re.compile(r"[\"“‘']?(?:(?:The|the)\s+)?$")
 _COREF_COUNTRY = re.compile(
     r"\b(?:the|this)\s+(?:[\w\-]+\s+)?(?:country|nation|city|capital|state|region|province)\b"
     r"|\bnationwide\b|\bacross the country\b|\blocal\b|\bits (?:police|government|citizens)\b",
@@ -34,6 +41,12 @@ _USER_BEFORE = re.compile(
     r"\b(?:used|in use|employed|operated|deployed|run)\s+by\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$"
     r"|\b(?:customers?|clients?|users?)\s+(?:such as|including|like)\s+$",
     re.IGNORECASE,
+)
+# "The cameras will use software from X": a sentence opening on the system just described
+# continues the previous sentence's subject.
+_DEFINITE_SUBJECT = re.compile(
+    r"^(?:The|These|Those|Its|Their)\s+(?:new\s+)?(?:cameras?|system|network|platform|software|project|"
+    r"programme|program|equipment|scanners?|devices?|centre|center)\b"
 )
 _NOT_CONFUSED = re.compile(r"not to be confused with\s+(?:[\w\-]+\s+){0,4}$", re.IGNORECASE)
 
@@ -50,6 +63,7 @@ class Candidate:
     categories: tuple[str, ...]
     implicit: bool = False
     tech_given: bool = False
+    vendor_id: str | None = None
 
 
 @dataclass
@@ -133,12 +147,43 @@ def _promote_doc_suppliers(sm: SentenceMentions, doc_suppliers: set[str]) -> Non
                 c.role = SUPPLIER
 
 
-def _possessive_tech(text: str, sm: SentenceMentions) -> bool:
-    """A possessive ("Freedonia's CCTV network") states that the recipient has the technology."""
+_AGREEMENT = re.compile(
+    r"\b(?:signs?|signed|signing|agreements?|agreed|deals?|memorandum|mou|contracts?|partnership|partnered|"
+    r"cooperat\w*|collaborat\w*|accord|pact)\b",
+    re.IGNORECASE,
+)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|across|throughout|to|for|at|into)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _promote_partner_countries(text: str, sm: SentenceMentions, named: list[SupplierRef]) -> None:
+    """In "Pakistan and China signed an agreement for a safe city project in Lahore", the
+    deployment is where the sentence places it; a party to the agreement that the sentence does
+    not place anywhere is the partner, the supplier side."""
+    recips = _recipients(sm)
+    if len(recips) < 2 or named or not _AGREEMENT.search(sm.ctx.sentence.text):
+        return
+    located: set[str] = set()
     for c in sm.countries:
         if c.role != RECIPIENT:
             continue
-        if re.match(r"['’]s?\s", text[c.end : c.end + 3]):
+        if c.kind in ("city", "region") or _LOCATIVE_BEFORE.search(text, max(0, c.start - 20), c.start):
+            located.add(c.iso3)
+    if not located or located == set(recips):
+        return
+    for c in sm.countries:
+        if c.role == RECIPIENT and c.iso3 not in located:
+            c.role = SUPPLIER
+
+
+_POSSESSIVE_AFTER = re.compile(r"['’]s?\s")
+
+
+def _possessive_tech(text: str, sm: SentenceMentions) -> bool:
+    """A possessive ("Kenya's CCTV network") states that the recipient has the technology."""
+    for c in sm.countries:
+        if c.role != RECIPIENT:
+            continue
+        if _POSSESSIVE_AFTER.match(text, c.end, c.end + 3):
             window_end = c.end + 60
             if any(c.end < t.start < window_end for t in sm.ctx.tech):
                 return True
@@ -164,30 +209,39 @@ def _resolve_supplier_reference(sentence_text: str, index: int, state: DocState)
 
 
 def sentence_candidates(text: str, sm: SentenceMentions, state: DocState, doc_suppliers: set[str]) -> list[Candidate]:
-    """Candidates stated by one sentence; updates the cross-sentence state."""
+    """Candidates stated by one sentence; updates the cross-sentence state. References to
+    earlier sentences are only resolved for sentences that state a deployment."""
     ctx = sm.ctx
     _promote_doc_suppliers(sm, doc_suppliers)
-    named = _active_suppliers(text, sm)
-    recipients = _recipients(sm)
-    index = ctx.sentence.index
-    if not named:
-        named = _resolve_supplier_reference(ctx.sentence.text, index, state)
-    unnamed = _unnamed_supplier_countries(sm, named)
-    if not recipients and _COREF_COUNTRY.search(ctx.sentence.text):
-        recipients = list(state.last_recipients)
-    follows = index - state.last_recipient_sentence == 1 and (named or unnamed)
-    if not recipients and follows and _strong_predicate(ctx):
-        # "Sylvania is next. Its interior ministry bought X." continues the previous subject
-        recipients = list(state.last_recipients)
-    if _recipients(sm):
-        state.last_recipients = _recipients(sm)
-        state.last_recipient_sentence = index
     own = _active_suppliers(text, sm)
+    _promote_partner_countries(text, sm, own)
+    index = ctx.sentence.index
+    own_recipients = _recipients(sm)
+    stating = not (ctx.negative or ctx.barred) and ctx.states_deployment(_possessive_tech(text, sm))
+    named = own
+    recipients = own_recipients
+    unnamed: list[str] = []
+    if stating:
+        if not named:
+            named = _resolve_supplier_reference(ctx.sentence.text, index, state)
+            if named and _COMPANY_REFERENCE.search(ctx.sentence.text):
+                own = named  # "The company ... The firm ...": a reference keeps the chain going
+        unnamed = _unnamed_supplier_countries(sm, named)
+        # a hedged place ("accused the Jordanian government of ...") is the sentence's own
+        # subject; "the country" or "local" then refers to it, not to an earlier recipient
+        hedged_place = any(c.role == HEDGED for c in sm.countries)
+        if not recipients and not hedged_place and _COREF_COUNTRY.search(ctx.sentence.text):
+            recipients = list(state.last_recipients)
+        follows = index - state.last_recipient_sentence == 1 and (named or unnamed) and not hedged_place
+        if not recipients and follows and (_strong_predicate(ctx) or _DEFINITE_SUBJECT.match(ctx.sentence.text)):
+            # "Serbia is next. Its interior ministry bought X." continues the previous subject
+            recipients = list(state.last_recipients)
+    if own_recipients:
+        state.last_recipients = own_recipients
+        state.last_recipient_sentence = index
     if own:
         state.recent_suppliers.append((index, own))
-    if ctx.negative or ctx.barred or not ctx.states_deployment(_possessive_tech(text, sm)):
-        return []
-    if not recipients and not _strong_predicate(ctx):
+    if not stating or (not recipients and not _strong_predicate(ctx)):
         return []
     return _combine(index, recipients, named, unnamed, tuple(ctx.categories))
 
@@ -241,7 +295,16 @@ def _combine(
                     continue
                 seen.add(s.name.lower())
                 out.append(
-                    Candidate(index, r, s.name, s.supplier_country, s.registered, cats or s.categories, implicit)
+                    Candidate(
+                        index,
+                        r,
+                        s.name,
+                        s.supplier_country,
+                        s.registered,
+                        cats or s.categories,
+                        implicit,
+                        vendor_id=s.vendor_id,
+                    )
                 )
         elif unnamed:
             out.extend(Candidate(index, r, None, c, False, cats, implicit) for c in unnamed)
@@ -288,6 +351,16 @@ def link(text: str, sentences: Sequence[SentenceMentions]) -> list[Candidate]:
     # First pass fixes roles so that document-level supplier countries are known.
     for sm in sentences:
         assign_roles(text, sm.ctx, sm.countries, sm.suppliers)
+    recipients = {c.iso3 for sm in sentences for c in sm.countries if c.role == RECIPIENT}
+    for sm in sentences:
+        for ref in sm.countries:
+            # "Ugandan officials used ...": the state of a recipient acting as the subject
+            if (
+                ref.role == ACTOR
+                and ref.iso3 in recipients
+                and _SUBJECT_START.match(text, sm.ctx.sentence.start, ref.start)
+            ):
+                ref.role = RECIPIENT
     doc_suppliers = doc_supplier_countries(sentences)
     state = DocState()
     cands: list[Candidate] = []

@@ -1,7 +1,11 @@
 """Country and supplier mentions of a document, from the resolvers plus shape-found companies.
 
 The resolvers (gazetteer, vendor registry) are passed in behind small protocols so that the
-extractor can be tested with tiny fakes and stays independent of how the lists are stored.
+extractor stays independent of how the reference lists are stored and loaded.
+
+Registry vendors named in the annotation guidelines are reported under their canonical name;
+every other company is reported as the document spells it (its short form, without legal
+suffix), while its registry id travels along so that storage can still resolve it.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from custodes.extract.companies import CompanyMention, find_companies, short_name
+from custodes.extract.companies import CompanyMention, find_companies, short_name, strip_legal_suffix
 from custodes.extract.sentences import Sentence
 
 
@@ -31,7 +35,11 @@ class CountryLike(Protocol):
 
 class VendorLike(Protocol):
     @property
+    def id(self) -> str: ...
+    @property
     def name(self) -> str: ...
+    @property
+    def guideline_name(self) -> bool: ...
     @property
     def country(self) -> str | None: ...
     @property
@@ -85,6 +93,8 @@ class SupplierRef:
     categories: tuple[str, ...] = ()
     stated_country: str | None = None
     flags: set[str] = field(default_factory=set)
+    vendor_id: str | None = None
+    canonical: bool = True  # registry name is the guidelines' spelling
 
     @property
     def supplier_country(self) -> str | None:
@@ -103,16 +113,33 @@ _PRODUCT_BEFORE = re.compile(
 )
 _PRODUCT_STOP = re.compile(
     r"^(?:Technologies|Technology|Tech|Inc|Ltd|Corp|Co|Group|Holdings|Systems|Solutions|"
-    r"Software|CEO|AI|The|And|In|On|Is|Has|Was|Said|Says|Also)\b"
+    r"Software|CEO|AI|The|And|In|On|Is|Has|Was|Said|Says|Also|January|February|March|April|May|"
+    r"June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday|Saturday|Sunday)\b"
 )
+# "Huawei's Safe City solution": the capitalised word opens a longer name, not a product.
+_NAME_CONTINUES = re.compile(r"[ ]+[A-Z]")
 
 
 def _vendor_refs(text: str, vendors: VendorFinder) -> list[SupplierRef]:
     out: list[SupplierRef] = []
     for vm in vendors.find(text):
-        v = vm.vendor
-        out.append(SupplierRef(vm.start, vm.end, vm.surface, v.name, v.country, True, tuple(v.categories or ())))
+        out.append(_registry_ref(vm.start, vm.end, vm.surface, vm.vendor))
     return out
+
+
+def _registry_ref(start: int, end: int, surface: str, v: VendorLike) -> SupplierRef:
+    return SupplierRef(
+        start,
+        end,
+        surface,
+        v.name,
+        v.country,
+        True,
+        tuple(v.categories or ()),
+        vendor_id=v.id,
+        canonical=bool(v.guideline_name),
+    )
 
 
 class SpanSet:
@@ -159,17 +186,7 @@ def _company_refs(
         if vendor is None and c.acronym:
             vendor = vendors.resolve(c.acronym)
         if vendor is not None:
-            out.append(
-                SupplierRef(
-                    c.start,
-                    c.end,
-                    c.surface,
-                    vendor.name,
-                    vendor.country,
-                    True,
-                    tuple(vendor.categories or ()),
-                )
-            )
+            out.append(_registry_ref(c.start, c.end, c.surface, vendor))
             continue
         if c.acronym:
             name = c.acronym
@@ -198,17 +215,26 @@ def _later_mentions(text: str, refs: list[SupplierRef]) -> list[SupplierRef]:
     return out
 
 
-def _product_aliases(text: str, refs: list[SupplierRef]) -> list[SupplierRef]:
+def _product_aliases(text: str, refs: list[SupplierRef], places: SpanSet) -> list[SupplierRef]:
     """Product names introduced as "<Vendor>'s <Product>" or "<Vendor> <Product>" stand for
-    the vendor wherever they recur in the document."""
+    the vendor wherever they recur in the document. A place ("Huawei's Kenyan unit") or the
+    first word of a longer name ("Huawei's Safe City") is no product."""
     aliases: dict[str, SupplierRef] = {}
     for r in refs:
         if not r.registered:
             continue
-        m = _PRODUCT_AFTER.match(text[r.end : r.end + 60])
-        product = (m.group(1) or m.group(2)) if m else None
-        if product and not _PRODUCT_STOP.match(product):
-            aliases.setdefault(product, r)
+        window = text[r.end : r.end + 60]
+        m = _PRODUCT_AFTER.match(window)
+        if m is None:
+            continue
+        group = 1 if m.group(1) else 2
+        product = m.group(group)
+        start = r.end + m.start(group)
+        if _PRODUCT_STOP.match(product) or places.overlaps(start, start + len(product)):
+            continue
+        if group == 1 and _NAME_CONTINUES.match(window, m.end(group)):
+            continue
+        aliases.setdefault(product, r)
     for r in refs:
         if r.registered:
             m = _PRODUCT_BEFORE.search(text, max(0, r.start - 120), r.start)
@@ -234,9 +260,77 @@ def _product_aliases(text: str, refs: list[SupplierRef]) -> list[SupplierRef]:
                 v.categories,
                 None,
                 {"product"},
+                v.vendor_id,
+                v.canonical,
             )
         )
     return out
+
+
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+_PARENTHESIS = re.compile(r"\s*\([^()]*\)")
+_OPENS_ACRONYM = re.compile(r"^\s*\(\s*$")
+
+
+def spelled_name(surface: str) -> str:
+    """A company name as written, without possessive, bracketed aside or legal suffix:
+    "Safaricom PLC's" -> "Safaricom"."""
+    name = _PARENTHESIS.sub("", _POSSESSIVE_END.sub("", surface.strip()))
+    return strip_legal_suffix(" ".join(name.split())) or surface.strip()
+
+
+def document_spelling(canonical: str, forms: Sequence[str], acronyms: Sequence[str] = ()) -> str:
+    """The short name a document uses for a registry vendor outside the guidelines' list.
+
+    The guidelines want such companies "as the document spells it": the registry's name when
+    the document writes it so, else an acronym the document introduces for it, else the shortest
+    form that the document also uses as the opening of a longer one ("Hanwha" after "Hanwha
+    Techwin"), else the first form it uses.
+    """
+    cleaned = list(dict.fromkeys(f for f in (spelled_name(x) for x in forms) if f))
+    if not cleaned:
+        return canonical
+    same = [f for f in cleaned if f.casefold() == canonical.casefold()]
+    if same:  # written as the registry has it; a headline's capitals are not its spelling
+        return canonical if canonical in same else next((f for f in same if not f.isupper()), same[0])
+    if acronyms:
+        return acronyms[0]
+    openings = [f for f in cleaned if any(g != f and g.startswith(f + " ") for g in cleaned)]
+    if openings:
+        return min(openings, key=len)
+    return cleaned[0]
+
+
+def _apply_document_spellings(text: str, refs: Sequence[SupplierRef]) -> dict[str, str]:
+    """Rename mentions of non-guideline registry vendors to the document's spelling, in place;
+    returns vendor id -> that spelling (the fact-sheet reader reuses it)."""
+    forms: dict[str, list[str]] = {}
+    acronyms: dict[str, list[str]] = {}
+    canonical: dict[str, str] = {}
+    prev: dict[str, SupplierRef] = {}
+    for r in sorted(refs, key=lambda r: r.start):
+        if r.vendor_id is None or r.canonical or "product" in r.flags:
+            continue
+        canonical.setdefault(r.vendor_id, r.name)
+        forms.setdefault(r.vendor_id, []).append(r.surface)
+        before = prev.get(r.vendor_id)
+        if before is not None and r.surface.isupper() and _OPENS_ACRONYM.match(text[before.end : r.start]):
+            acronyms.setdefault(r.vendor_id, []).append(r.surface)
+        prev[r.vendor_id] = r
+    spelling = {vid: document_spelling(canonical[vid], fs, acronyms.get(vid, ())) for vid, fs in forms.items()}
+    for r in refs:
+        if r.vendor_id in spelling:
+            r.name = spelling[r.vendor_id]
+    return spelling
+
+
+@dataclass
+class Mentions:
+    """Everything collect_mentions found in one document."""
+
+    countries: list[CountryRef]
+    suppliers: list[SupplierRef]
+    spellings: dict[str, str] = field(default_factory=dict)  # vendor id -> document spelling
 
 
 def collect_mentions(
@@ -245,7 +339,19 @@ def collect_mentions(
     gazetteer: CountryFinder,
     vendors: VendorFinder,
 ) -> tuple[list[CountryRef], list[SupplierRef]]:
-    """All country and supplier mentions of the document, sorted by position.
+    """All country and supplier mentions of the document, sorted by position."""
+    found = find_mentions(text, sentences, gazetteer, vendors)
+    return found.countries, found.suppliers
+
+
+def find_mentions(
+    text: str,
+    sentences: Sequence[Sentence],
+    gazetteer: CountryFinder,
+    vendors: VendorFinder,
+) -> Mentions:
+    """All country and supplier mentions of the document, sorted by position, with the spelling
+    each non-guideline registry vendor gets in this document.
 
     Country names inside a company name ("China National ... Corporation") become the
     company's stated home instead of a mention of their own.
@@ -257,7 +363,7 @@ def collect_mentions(
     companies, raw = _company_refs(text, sentences, vendors, taken, country_spans)
     suppliers += companies
     suppliers += _later_mentions(text, suppliers)
-    suppliers += _product_aliases(text, suppliers)
+    suppliers += _product_aliases(text, suppliers, SpanSet([(c.start, c.end) for c in countries]))
     suppliers.sort(key=lambda s: s.start)
     raw_spans = [(c.start, c.end) for c in raw if (c.start, c.end) not in country_spans]
     spans = SpanSet(raw_spans + [(s.start, s.end) for s in suppliers])
@@ -268,4 +374,4 @@ def collect_mentions(
             owner = by_start.get(c.start)
             if owner is not None:
                 owner.stated_country = c.iso3
-    return countries, suppliers
+    return Mentions(countries, suppliers, _apply_document_spellings(text, suppliers))

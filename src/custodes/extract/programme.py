@@ -45,14 +45,41 @@ _GENERIC_LEAD = frozenset(
 )
 _BEFORE_NOUN = re.compile(rf"(?<![\w-])({_NAME})\s+{_NOUN}\b")
 _NOUN_ONLY = re.compile(rf"\s{_NOUN}\b")
-_QUOTED = re.compile(rf"[\"“‘']({_NAME})[\"”’']\s+(?:{_NOUN}|project|programme|program)", re.I)
+# Case-insensitive for the noun only: a case-insensitive name would read "Kenya's cameras and
+# the 'x' project" as one long quoted name and backtrack over every apostrophe of the text.
+_QUOTED = re.compile(rf"[\"“‘']({_NAME})[\"”’']\s+(?i:project|programme|program|initiative|platform|scheme)\b")
 _DUBBED = re.compile(
-    rf"\b(?:dubbed|called|named|so-called|known as|branded)\s+(?:the\s+)?[\"“]?({_NAME})",
+    rf"\b(?:(dubbed|called|named|known as|branded)|so-called)\s+(?:the\s+)?[\"“]?({_NAME})",
 )
-_CODE = re.compile(r"\b([A-Z]{2,}[- ]?\d{2,4}|[A-Z]{2,}-[A-Z]{2,}|[A-Z]\d[A-Z])\b")
-_SAFE_CITY = re.compile(r"\b((?:[A-Z][\w'’\-]+\s+)?(?:Safe|Smart)\s+(?:City|Cities)\b)")
-_ACRONYM_DEF = re.compile(r"(?<=[A-Za-z]\s\()([A-Z][A-Z0-9\-]{2,})\b")
-_CAPITAL_BEFORE = re.compile(r"[A-Z][\w'’\-]*\s+\($")
+# "a programme dubbed X" names a programme; "a company called X" or "Kenya named X" do not.
+_PROGRAMME_NOUN_BEFORE = re.compile(
+    r"\b(?:programmes?|programs?|projects?|initiatives?|systems?|platforms?|schemes?|plans?|operations?|"
+    r"networks?|centres?|centers?|apps?|applications?|databases?|tools?|software|campaigns?|"
+    r"missions?)\s*,?\s*$",
+    re.IGNORECASE,
+)
+# Code-like names (ECU-911, C4I). Letters that are a currency, a fiscal period or a standard
+# are not programmes ("USD396", "FY 2020", "ISO 27001").
+_CODE = re.compile(r"\b([A-Z](?:[A-Z]+(?:-?\d{2,4}| \d{3}|-[A-Z]{2,})|\d[A-Z]))\b")
+_CODE_NOT = frozenset(
+    str.split(
+        """USD EUR GBP CNY RMB JPY INR PHP KES NGN ZAR AUD CAD HKD SGD BRL MXN ARS CLP COP PEN TRY RUB
+    AED SAR EGP PKR BDT LKR IDR MYR THB VND KRW CHF SEK NOK DKK PLN UGX TZS ETB GHS ZMW XAF XOF
+    FY CY PM AM ISO IEC MP GDP COVID SARS MERS UN EU US UK AD BC CVE IP HD UHD SKU"""
+    )
+)
+# Literal first, so the scan is fast; the optional leading name ("Nairobi Safe City") is looked
+# for behind the match.
+_SAFE_CITY = re.compile(r"(?:Safe|Smart)\s+Cit(?:y|ies)\b")
+_NAME_BEFORE = re.compile(r"(?<![\w'’\-])[A-Z][\w\-]+\s+$")
+_ACRONYM_DEF = re.compile(r"\(([A-Z][A-Z0-9\-]{2,})\b")
+_LETTER_SPACE_BEFORE = re.compile(r"[A-Za-z]\s$")
+# An acronym defined after a capitalised name is a programme only when that name is one:
+# "Integrated Command and Control Centre (ICCC)", not "Department of the Interior (DOI)".
+_PROGRAMME_NAME_BEFORE = re.compile(
+    r"\b(?:Project|Programme|Program|Initiative|Platform|Scheme|System|Systems|Centre|Center|Network|"
+    r"City|Cities|Service|Database|Registry|Register)\s+\($"
+)
 _NOT_PROGRAMME = frozenset({"COVID-19", "GDPR", "CCTV", "ANPR", "ALPR"})
 
 
@@ -96,12 +123,19 @@ def find_programmes(text: str) -> list[ProgrammeMention]:
     """Programme mentions in text, in order of position."""
     out: list[ProgrammeMention] = []
     for m in _SAFE_CITY.finditer(text):
-        _add(out, m.start(1), m.end(1), _clean(m.group(1)))
+        lead = _NAME_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        start = lead.start() if lead else m.start()
+        _add(out, start, m.end(), _clean(text[start : m.end()]))
     for m in _QUOTED.finditer(text):
         _add(out, m.start(1), m.end(1), _clean(m.group(1)))
     for m in _DUBBED.finditer(text):
-        _add(out, m.start(1), m.end(1), _clean(m.group(1)))
+        if m.group(1) and not _PROGRAMME_NOUN_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            continue
+        _add(out, m.start(2), m.end(2), _clean(m.group(2)))
     for m in _CODE.finditer(text):
+        letters = re.match(r"[A-Z]+", m.group(1))
+        if letters and letters.group() in _CODE_NOT:
+            continue
         _add(out, m.start(1), m.end(1), m.group(1))
     for m in _before_noun(text):
         name = _clean(m.group(1))
@@ -109,7 +143,9 @@ def find_programmes(text: str) -> list[ProgrammeMention]:
             name = f"{name} {m.group(0).split()[-1]}"  # "Alpha Project": one word needs its noun
         _add(out, m.start(1), m.end(), name)
     for m in _ACRONYM_DEF.finditer(text):
-        if _CAPITAL_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+        if not _LETTER_SPACE_BEFORE.search(text, max(0, m.start() - 2), m.start()):
+            continue
+        if _PROGRAMME_NAME_BEFORE.search(text, max(0, m.start() - 40), m.start() + 1):
             _add(out, m.start(1), m.end(1), m.group(1))
     out.sort(key=lambda p: (p.start, -(p.end - p.start)))
     return out

@@ -1,13 +1,17 @@
 """Deployment status from the wording of the evidence sentences.
 
 A cancellation anywhere in a record's evidence wins, because news about a scrapped contract
-usually also repeats that the contract had been signed. Otherwise the lead sentence decides,
-since the first statement of a deal is what the article reports.
+usually also repeats that the contract had been signed; a plain statement of use anywhere comes
+next, because a system in use has left its contract behind. Otherwise the first sentence that
+states a status decides. A record whose sentences only tell the deal (signed, awarded, won the
+tender) takes the document's frame: in a story about cameras going live, the contract is the
+history of a deployed system.
 """
 
 from __future__ import annotations
 
-from functools import cache
+import re
+from functools import cache, lru_cache
 
 from custodes.extract.cues import CueMatcher, cue_lists, longest_only
 
@@ -15,6 +19,7 @@ DEPLOYED = "deployed"
 PLANNED = "planned"
 CANCELLED = "cancelled"
 UNKNOWN = "unknown"
+CONTRACTED = "contracted"  # cue list of the deal stage; reported as planned
 
 # Cues that say little on their own: perfect tense, generic use verbs.
 _WEAK = frozenset(
@@ -33,11 +38,30 @@ _WEAK = frozenset(
         "has helped",
         "will",
         "soon",
-        "commission",
         "approved",
         "approves",
     }
 )
+
+
+# A completion word under a future auxiliary is a plan: "will be installed", "is to go live",
+# "will have deployed", "set to be commissioned".
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:will|shall|would|to)\s+(?:(?:not|also|soon|then|now|first|eventually|fully|only|"
+    r"be|have|been|being)\s+){0,3}(?:[a-z]+\s+(?:and|or)\s+)?$|['’]ll\s+(?:be\s+)?$",
+    re.IGNORECASE,
+)
+# "is believed to be used", "is said to have installed": hearsay about the present or past.
+_RAISING_TO = re.compile(
+    r"\b(?:believed|said|thought|reported|known|alleged|understood|appears?|seems?|appeared|seemed|"
+    r"used)\s+to\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _future(sentence: str, start: int) -> bool:
+    lo = max(0, start - 40)
+    return bool(_FUTURE_BEFORE.search(sentence, lo, start)) and not _RAISING_TO.search(sentence, lo, start)
 
 
 @cache
@@ -46,35 +70,51 @@ def _matcher() -> CueMatcher:
     return CueMatcher((str(c), label) for label, cues in status.items() for c in cues)
 
 
+@lru_cache(maxsize=4096)
 def _scores(sentence: str) -> dict[str, float]:
-    scores = {DEPLOYED: 0.0, PLANNED: 0.0, CANCELLED: 0.0}
+    """Cue weights per status; cached because a document asks about its sentences several
+    times (document frame, each record). Callers must not modify the result."""
+    scores = {DEPLOYED: 0.0, PLANNED: 0.0, CONTRACTED: 0.0, CANCELLED: 0.0}
     for m in longest_only(_matcher().find(sentence)):
         if m.start > 0 and sentence[m.start - 1] == "-":
             continue  # "Chinese-built cameras" describes origin, not a completed build
         weight = 0.5 if m.cue.lower() in _WEAK else 1.0
-        scores[m.label] += weight
+        label = m.label
+        if label == DEPLOYED and _future(sentence, m.start):
+            label, weight = PLANNED, 1.0
+        scores[label] += weight
     return scores
 
 
 def sentence_status(sentence: str) -> str | None:
     """The status one sentence states, or None when it states none."""
-    s = _scores(sentence)
+    return _decide(_scores(sentence))
+
+
+def _decide(s: dict[str, float]) -> str | None:
     if s[CANCELLED] > 0:
         return CANCELLED
-    if s[PLANNED] == 0 and s[DEPLOYED] == 0:
+    planned = s[PLANNED] + s[CONTRACTED]
+    if planned == 0 and s[DEPLOYED] == 0:
         return None
-    return PLANNED if s[PLANNED] > s[DEPLOYED] else DEPLOYED
+    return PLANNED if planned > s[DEPLOYED] else DEPLOYED
 
 
 def classify_status(sentences: list[str], default: str = DEPLOYED) -> str:
-    """Status of a record from its evidence sentences, lead sentence first; `default` (the
-    document's status) when none of them says."""
-    per = [sentence_status(s) for s in sentences]
-    if CANCELLED in per:
+    """Status of a record from its evidence sentences: a cancellation anywhere, else a plain
+    statement of use anywhere, else the first sentence that states a status; `default` (the
+    document's status) when none of them says, or when they only tell the deal and the document
+    frames the system as deployed."""
+    per = [_scores(s) for s in sentences]
+    if any(sc[CANCELLED] > 0 for sc in per):
         return CANCELLED
-    for st in per:
+    if any(sc[DEPLOYED] >= 1 and sc[PLANNED] + sc[CONTRACTED] == 0 for sc in per):
+        return DEPLOYED
+    deal_only = not any(sc[PLANNED] for sc in per)
+    for sc in per:
+        st = _decide(sc)
         if st is not None:
-            return st
+            return default if st == PLANNED and deal_only and default == DEPLOYED else st
     return default
 
 

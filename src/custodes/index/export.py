@@ -20,7 +20,7 @@ FLAT_COLUMNS = (
     "status", "latest_status", "year", "confidence", "sources", "documents", "lender", "amount",
     "currency", "first_reported", "last_reported", "claim_id", "document_id", "document_title",
     "document_url", "document_source", "published", "evidence", "evidence_start", "evidence_end",
-    "claim_status", "claim_year", "claim_confidence", "extractor_version",
+    "evidence_spans", "claim_status", "claim_year", "claim_confidence", "extractor_version",
 )
 
 
@@ -39,7 +39,8 @@ def flat_rows(views: Iterable[DeploymentView]) -> Iterator[dict[str, Any]]:
             yield {**base, "claim_id": e.claim_id, "document_id": e.document_id,
                    "document_title": e.title, "document_url": e.url, "document_source": e.source,
                    "published": e.published, "evidence": e.text, "evidence_start": e.start,
-                   "evidence_end": e.end, "claim_status": e.status, "claim_year": e.year,
+                   "evidence_end": e.end, "evidence_spans": json.dumps(e.spans),
+                   "claim_status": e.status, "claim_year": e.year,
                    "claim_confidence": e.confidence, "extractor_version": e.extractor_version}
 
 

@@ -49,10 +49,11 @@ def country_summaries(conn: Connection) -> list[CountrySummary]:
         for cat in json.loads(row["tech"]):
             if cat not in summary.categories:
                 summary.categories.append(cat)
-    sources = dict(conn.execute(
-        select(claims.c.country, func.count(documents.c.group_id.distinct()))
-        .join(documents, documents.c.id == claims.c.document_id).group_by(claims.c.country)
-    ).tuples().all())
+    sources: dict[str, int] = {
+        row[0]: int(row[1]) for row in conn.execute(
+            select(claims.c.country, func.count(documents.c.group_id.distinct()))
+            .join(documents, documents.c.id == claims.c.document_id).group_by(claims.c.country))
+    }
     for iso3, summary in per_country.items():
         summary.sources = int(sources.get(iso3, 0))
         summary.suppliers.sort()
@@ -72,6 +73,7 @@ class EvidenceItem:
     text: str
     start: int
     end: int
+    spans: list[list[int]]
     status: str
     year: int | None
     confidence: float
@@ -123,7 +125,7 @@ def _attach_evidence(conn: Connection, views: list[DeploymentView]) -> None:
         return
     query = (
         select(claims.c.id, claims.c.deployment_id, claims.c.document_id, claims.c.evidence_text,
-               claims.c.evidence_start, claims.c.evidence_end, claims.c.status, claims.c.year,
+               claims.c.evidence_start, claims.c.evidence_end, claims.c.evidence_spans, claims.c.status, claims.c.year,
                claims.c.confidence, claims.c.extractor_version, documents.c.title, documents.c.url,
                documents.c.source, documents.c.published)
         .join(documents, documents.c.id == claims.c.document_id)
@@ -134,7 +136,8 @@ def _attach_evidence(conn: Connection, views: list[DeploymentView]) -> None:
         by_id[row["deployment_id"]].evidence.append(EvidenceItem(
             claim_id=row["id"], document_id=row["document_id"], title=row["title"], url=row["url"],
             source=row["source"], published=row["published"], text=row["evidence_text"],
-            start=row["evidence_start"], end=row["evidence_end"], status=row["status"],
+            start=row["evidence_start"], end=row["evidence_end"], spans=json.loads(row["evidence_spans"]),
+            status=row["status"],
             year=row["year"], confidence=row["confidence"],
             extractor_version=row["extractor_version"]))
 

@@ -10,6 +10,7 @@ statements after every import, the way `deployments` is recomputed from claims.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -177,6 +178,17 @@ def make_origin(dataset: str, version: str, sheet: str, row: int) -> str:
     return f"{dataset}@{version}:{sheet}!R{row}"
 
 
+_ORIGIN = re.compile(r"^(?P<dataset>[^@]+)@(?P<version>[^:]+):(?P<sheet>.+)!R(?P<row>\d+)$")
+
+
+def parse_origin(origin: str) -> tuple[str, str, str, int] | None:
+    """(dataset, version, sheet, row) of an origin made by `make_origin`, else None."""
+    m = _ORIGIN.match(origin)
+    if m is None:
+        return None
+    return m["dataset"], m["version"], m["sheet"], int(m["row"])
+
+
 def encode_detail(detail: Mapping[str, Any] | None) -> str | None:
     if not detail:
         return None
@@ -269,7 +281,7 @@ def rebuild_dataset_deployments(conn: Connection, dataset: str, now: str) -> Non
     """`dataset_deployments` of one dataset from its current `deployment` statements."""
     old_first = dict(conn.execute(
         select(dataset_deployments.c.id, dataset_deployments.c.first_seen)
-        .where(dataset_deployments.c.dataset == dataset)).tuples().all())
+        .where(dataset_deployments.c.dataset == dataset)).all())
     conn.execute(delete(dataset_deployments).where(dataset_deployments.c.dataset == dataset))
     rows = []
     for st in conn.execute(select(dataset_statements).where(and_(

@@ -119,10 +119,8 @@ def document_stats(conn: Connection) -> DocumentStats:
         select(func.count(), func.count(documents.c.group_id.distinct()),
                func.coalesce(func.sum(documents.c.chars), 0))
     ).one()
-    by_type: dict[str, int] = dict(conn.execute(
-        select(documents.c.content_type, func.count()).group_by(documents.c.content_type)
-    ).tuples().all())
-    by_lang: dict[str, int] = dict(conn.execute(
-        select(func.coalesce(documents.c.lang, "?"), func.count()).group_by(documents.c.lang)
-    ).tuples().all())
+    by_type = {str(k): int(n) for k, n in conn.execute(
+        select(documents.c.content_type, func.count()).group_by(documents.c.content_type))}
+    by_lang = {str(k): int(n) for k, n in conn.execute(
+        select(func.coalesce(documents.c.lang, "?"), func.count()).group_by(documents.c.lang))}
     return DocumentStats(int(total), int(groups), int(chars), by_type, by_lang)

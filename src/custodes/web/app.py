@@ -1,0 +1,107 @@
+"""The custodes web app: read-only pages and REST API over one database file.
+
+`create_app(db_path)` is the single entry point (used by `custodes serve`, the tests and the
+load benchmark). The interactive Swagger/ReDoc pages are switched off because they load their
+code from a CDN; /api renders the same OpenAPI document as plain HTML instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+
+from custodes import __version__
+from custodes.web import api, pages
+from custodes.web.http import HttpHeadersMiddleware, ResponseCache
+from custodes.web.render import TEMPLATES, render
+from custodes.web.store import ReadOnlyStore
+
+STATIC = Path(__file__).parent / "static"
+DESCRIPTION = """\
+Read-only access to the custodes record of AI surveillance deployments: which government
+acquired which technology, from which company, stated by which sources, with the exact
+evidence sentences. Statements from imported datasets (AI Global Surveillance index, Belt and
+Road membership, regime type, restricted-vendor lists, OEM brands) are kept apart from the
+evidence extracted from documents.
+
+Every GET answer carries a weak ETag and Last-Modified derived from the database's data
+version; send If-None-Match to get 304 when nothing changed. Errors are JSON:
+`{"status": 404, "message": "...", "details": []}`.
+"""
+
+
+def code_token() -> str:
+    """Part of every ETag: changes when the app's templates or static files change."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=8)
+    for folder in (TEMPLATES, STATIC):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                st = path.stat()
+                digest.update(f"{path.name}:{st.st_mtime_ns}:{st.st_size}".encode())
+    return digest.hexdigest()
+
+
+def _messages(detail: Any) -> tuple[str, list[dict[str, Any]]]:
+    if isinstance(detail, list):
+        details = [{"parameter": ".".join(str(p) for p in d.get("loc", [])[1:]) or None,
+                    "location": (d.get("loc") or [None])[0], "message": d.get("msg", "")} for d in detail]
+        text = "; ".join(f"{d['parameter']}: {d['message']}" if d["parameter"] else d["message"] for d in details)
+        return text or "invalid request", details
+    return str(detail), []
+
+
+def _error(request: Request, status: int, detail: Any) -> Response:
+    message, details = _messages(detail)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"status": status, "message": message, "details": details}, status_code=status)
+    return render(request, "error.html", status_code=status, status=status, message=message)
+
+
+def _warm_up() -> None:
+    """Load the gazetteer, taxonomy and map geometry now, not during the first request."""
+    from custodes.resolve.countries import Gazetteer
+    from custodes.web import geo
+    from custodes.web.lookup import category_labels
+
+    Gazetteer.default()
+    category_labels()
+    geo.countries()
+
+
+def create_app(db_path: Path | str, *, response_cache: bool = True) -> FastAPI:
+    """The app serving `db_path` read-only; raises StoreError if it cannot be served.
+
+    `response_cache=False` renders every request (the load benchmark uses it to measure the
+    uncached cost); ETags and 304s work either way.
+    """
+    store = ReadOnlyStore(Path(db_path), code_token=code_token())
+    _warm_up()
+    app = FastAPI(title="custodes", version=__version__, description=DESCRIPTION,
+                  openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None)
+    app.state.store = store
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if exc.status_code != 404 or exc.detail != "Not Found" else \
+            f"nothing at {request.url.path}"
+        return _error(request, exc.status_code, detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        return _error(request, 422, list(exc.errors()))
+
+    app.include_router(api.router, prefix="/api/v1")
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    cache = ResponseCache() if response_cache else ResponseCache(max_bytes=0)
+    app.add_middleware(HttpHeadersMiddleware, store=store, cache=cache)
+    return app
