@@ -40,9 +40,21 @@ def reference_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def registry_vendor_id(dep: Deployment) -> str | None:
+    """The vendor registry's id for the supplier, whatever spelling the document used."""
+    vendor_id = dep.extra.get("vendor_id")
+    if vendor_id:
+        return str(vendor_id)
+    if dep.supplier:
+        vendor = VendorRegistry.default().resolve(dep.supplier)
+        return vendor.id if vendor else None
+    return None
+
+
 def to_claim_record(dep: Deployment) -> ClaimRecord:
     fin = dep.financing
     return ClaimRecord(
+        vendor_id=registry_vendor_id(dep),
         country=dep.country, supplier=dep.supplier, supplier_country=dep.supplier_country,
         tech=list(dep.tech), year=dep.year, program=dep.program, status=dep.status,
         confidence=dep.confidence, evidence=[(e.text, e.start, e.end) for e in dep.evidence],

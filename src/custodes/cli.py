@@ -399,7 +399,7 @@ def vendor(
     known = VendorRegistry.default().resolve(name)
     canonical = known.name if known else name
     with _open(db).connect() as conn:
-        views = deployments_for(conn, supplier=canonical)
+        views = deployments_for(conn, supplier=canonical, vendor_id=known.id if known else None)
         profile = vendor_profile(conn, known) if known else None
     if known is None and not views:
         err.print(f"[red]error[/red]: '{name}' is neither in the vendor registry nor named as a supplier")

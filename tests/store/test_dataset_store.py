@@ -35,7 +35,7 @@ def _snapshot(engine: Engine) -> dict[str, list[dict[str, Any]]]:
 def test_migration_adds_tables_and_view(db_path: Path) -> None:
     engine = create_sqlite_engine(db_path)
     upgrade(engine, "0003")
-    upgrade(engine)
+    upgrade(engine, "0004")
     assert current_revision(engine) == "0004"
     names = set(inspect(engine).get_table_names())
     assert {"datasets", "dataset_statements", "dataset_problems", "dataset_deployments", "countries",

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.engine import Connection
 
 from custodes.resolve.countries import Gazetteer
@@ -87,6 +87,7 @@ class DeploymentView:
     country_name: str
     supplier: str | None
     supplier_country: str | None
+    vendor_id: str | None
     program: str | None
     tech: list[str]
     status: str
@@ -111,7 +112,8 @@ class DeploymentView:
 def _view(row: Any) -> DeploymentView:
     return DeploymentView(
         id=row["id"], country=row["country"], country_name=country_name(row["country"]),
-        supplier=row["supplier"], supplier_country=row["supplier_country"], program=row["program"],
+        supplier=row["supplier"], supplier_country=row["supplier_country"], vendor_id=row["vendor_id"],
+        program=row["program"],
         tech=json.loads(row["tech"]), status=row["status"], latest_status=row["latest_status"],
         year=row["year"], confidence=row["confidence"], sources=row["sources"],
         documents=row["documents"], lender=row["lender"], amount=row["amount"],
@@ -142,13 +144,19 @@ def _attach_evidence(conn: Connection, views: list[DeploymentView]) -> None:
             extractor_version=row["extractor_version"]))
 
 
-def deployments_for(conn: Connection, *, country: str | None = None,
-                    supplier: str | None = None) -> list[DeploymentView]:
-    """Deployments with their evidence, strongest evidence first."""
+def deployments_for(conn: Connection, *, country: str | None = None, supplier: str | None = None,
+                    vendor_id: str | None = None) -> list[DeploymentView]:
+    """Deployments with their evidence, strongest evidence first.
+
+    A registry vendor is found by its id whatever spelling the documents used, or by name.
+    """
     query = select(deployments)
     if country:
         query = query.where(deployments.c.country == country)
-    if supplier:
+    if supplier and vendor_id:
+        query = query.where(or_(deployments.c.vendor_id == vendor_id,
+                                func.lower(deployments.c.supplier) == supplier.lower()))
+    elif supplier:
         query = query.where(func.lower(deployments.c.supplier) == supplier.lower())
     query = query.order_by(deployments.c.sources.desc(), deployments.c.confidence.desc(),
                            deployments.c.country)

@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
 from custodes.resolve.vendors import Vendor, VendorRegistry
@@ -141,7 +141,7 @@ def _claim_sources(conn: Connection, vendor: Vendor, via: str | None) -> list[tu
     query = (select(claims.c.id, claims.c.country, claims.c.tech, claims.c.status, claims.c.year,
                     claims.c.evidence_text, claims.c.document_id, documents.c.title, documents.c.url)
              .join(documents, documents.c.id == claims.c.document_id)
-             .where(func.lower(claims.c.supplier) == vendor.name.lower())
+             .where(or_(claims.c.vendor_id == vendor.id, func.lower(claims.c.supplier) == vendor.name.lower()))
              .order_by(claims.c.country, documents.c.published))
     return [(row.country, SupplySource(
         kind="document", categories=json.loads(row.tech), categories_scope="supplier", status=row.status,

@@ -51,10 +51,13 @@ class ClaimRecord:
     currency: str | None = None
     loan: bool | None = None
     financing_evidence: str | None = None
+    vendor_id: str | None = None
 
 
-def supplier_key(supplier: str | None, supplier_country: str | None) -> str:
-    """Named supplier, else the supplier country: the matching key of the guidelines."""
+def supplier_key(supplier: str | None, supplier_country: str | None, vendor_id: str | None = None) -> str:
+    """Registry vendor, else the named supplier, else the supplier country (the guidelines' key)."""
+    if vendor_id:
+        return "v:" + vendor_id
     if supplier:
         return "s:" + " ".join(supplier.casefold().split())
     return "c:" + (supplier_country or "")
@@ -65,15 +68,15 @@ def programme_key(program: str | None) -> str:
 
 
 def deployment_id(country: str, supplier: str | None, supplier_country: str | None,
-                  program: str | None) -> str:
-    """`dep-` id over (country, supplier or supplier country, programme)."""
-    return stable_id("dep", country, supplier_key(supplier, supplier_country), programme_key(program))
+                  program: str | None, vendor_id: str | None = None) -> str:
+    """`dep-` id over (country, registry vendor or supplier or supplier country, programme)."""
+    return stable_id("dep", country, supplier_key(supplier, supplier_country, vendor_id), programme_key(program))
 
 
 def claim_id(document_id: str, record: ClaimRecord) -> str:
     """`clm-` id over (document, country, supplier or supplier country, programme)."""
     return stable_id("clm", document_id, record.country,
-                     supplier_key(record.supplier, record.supplier_country),
+                     supplier_key(record.supplier, record.supplier_country, record.vendor_id),
                      programme_key(record.program))
 
 
@@ -96,7 +99,8 @@ def replace_document_claims(conn: Connection, document_id: str, records: Sequenc
         if cid in seen:
             continue
         seen.add(cid)
-        dep = deployment_id(record.country, record.supplier, record.supplier_country, record.program)
+        dep = deployment_id(record.country, record.supplier, record.supplier_country, record.program,
+                            record.vendor_id)
         affected.add(dep)
         first_seen = old[cid].first_seen if cid in old else now
         conn.execute(insert(claims).values(
@@ -119,7 +123,8 @@ def _claim_values(record: ClaimRecord) -> dict[str, Any]:
     first = record.evidence[0]
     return {
         "country": record.country, "supplier": record.supplier,
-        "supplier_country": record.supplier_country, "tech": json.dumps(sorted(set(record.tech))),
+        "supplier_country": record.supplier_country, "vendor_id": record.vendor_id,
+        "tech": json.dumps(sorted(set(record.tech))),
         "year": record.year, "program": record.program, "status": record.status,
         "confidence": round(record.confidence, 4),
         "evidence_text": " ".join(text for text, _s, _e in record.evidence),
@@ -169,6 +174,7 @@ def aggregate_claims(rows: Sequence[Any]) -> dict[str, Any]:
     return {
         "country": head["country"], "supplier": _most_common(row["supplier"] for row in rows),
         "supplier_country": _most_common(row["supplier_country"] for row in rows),
+        "vendor_id": _most_common(row["vendor_id"] for row in rows),
         "program": _most_common(row["program"] for row in rows),
         "tech": json.dumps(tech),
         "status": max((row["status"] for row in rows), key=lambda s: STATUS_STRENGTH.get(s, 0)),
