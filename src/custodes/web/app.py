@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from custodes import __version__
-from custodes.web import api, pages
+from custodes.web import api, audit_api, pages
 from custodes.web.http import HttpHeadersMiddleware, ResponseCache
 from custodes.web.render import TEMPLATES, render
 from custodes.web.store import ReadOnlyStore
@@ -99,6 +99,7 @@ def create_app(db_path: Path | str, *, response_cache: bool = True) -> FastAPI:
         return _error(request, 422, list(exc.errors()))
 
     app.include_router(api.router, prefix="/api/v1")
+    app.include_router(audit_api.router, prefix="/api/v1")
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=2048)
