@@ -142,6 +142,7 @@ def demo(
     from custodes.sample import ARTICLES
 
     ingest(paths=[str(ARTICLES)], db=db, max_bytes=DEFAULT_MAX_BYTES, log_json=False, no_extract=False)
+    extract(db=db, everything=False)  # documents stored by an older extractor are brought up to date
     import_command(name=None, path=None, all_=True, version=None, force=False, verbose=False,
                    as_json=False, db=db)
     stats(db=db, as_json=False)

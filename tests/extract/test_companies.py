@@ -43,3 +43,10 @@ def test_pronouns_opening_a_sentence_are_not_companies() -> None:
 def test_company_introduced_by_name() -> None:
     assert names("Bids came from a local company called Seguritech.") == ["Seguritech"]
     assert names("A start-up known as Vantix Labs won the tender.") == ["Vantix Labs"]
+
+
+def test_people_fragments_and_institution_heads_are_not_companies() -> None:
+    assert names("Clearview AI won. Hoan Ton-That, the company's founder, said so.") == []
+    assert names("Jane Roe, who founded the start-up, said Acme supplied the cameras.") == ["Acme"]
+    assert names("Acme Digital Co., Inc. supplied 500 cameras to the city.") == ["Acme Digital"]
+    assert names("It signed a contract with the Road Transport and Safety Agency on Monday.") == []

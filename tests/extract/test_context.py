@@ -73,3 +73,23 @@ def test_not_only_is_no_denial() -> None:
 def test_bar_and_donation_vocabulary() -> None:
     assert ctx("Lawmakers moved to bar federal purchases of Acme cameras.").barred
     assert ctx("Police received 500 cameras donated by a foreign firm.").states_deployment()
+
+
+def test_business_events_state_no_deployment() -> None:
+    assert ctx("The firm completed its acquisition of a provider of plate-recognition cameras.").business_event
+    assert ctx("Hikvision agreed to buy a 20% stake in a Brazilian distributor.").business_event
+    assert ctx("The firm will stop selling its products to customers in Russia.").business_event
+    assert ctx("The deal was cancelled before any cameras were installed.").business_event
+    # a stop in sales after stated use is a cancellation, not a business event
+    assert not ctx("It stopped selling to customers in Iran after police there used its routers.").business_event
+    assert not ctx("Police bought cameras from the company in 2019.").business_event
+
+
+def test_a_hedge_after_its_subject() -> None:
+    text = "Mexico bought the tool, while Hungary and India are alleged to have used it."
+    c = ctx(text)
+    for name in ("Hungary", "India"):
+        start = text.index(name)
+        assert c.hedged_before(start, start + len(name))
+    start = text.index("Mexico")
+    assert not c.hedged_before(start, start + len("Mexico"))

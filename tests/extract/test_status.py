@@ -38,10 +38,13 @@ def test_a_plain_statement_of_use_outranks_the_contract() -> None:
     assert classify_status(["The firm won a tender and its cameras will be in use next year."]) == "planned"
 
 
-def test_deal_only_records_take_the_document_frame() -> None:
+def test_deal_only_records_take_the_frame_of_their_recipient() -> None:
     assert classify_status(["Nothing here.", "The firm won a tender."], default="planned") == "planned"
-    assert classify_status(["Nothing here.", "The firm won a tender."], default="deployed") == "deployed"
-    assert classify_status(["The firm signed a deal and will install cameras."], default="deployed") == "planned"
+    # the document's frame alone (a system running elsewhere) does not complete a deal
+    assert classify_status(["Nothing here.", "The firm won a tender."], default="deployed") == "planned"
+    # what the document says about the same recipient does
+    assert classify_status(["The firm won a tender."], default="deployed", frame="deployed") == "deployed"
+    assert classify_status(["The firm signed a deal and will install cameras."], frame="deployed") == "planned"
     assert classify_status(["Nothing here."]) == "deployed"
 
 

@@ -4,6 +4,12 @@ Candidates of several sentences about the same pair are merged: their technologi
 the lead sentence decides status, and a record with no supplier is dropped when the same
 recipient has a record that names one (the unnamed mention is then the same deal, less precisely
 put).
+
+Over-generation guards live here too: cameras told with a smart-city, face- or plate-recognition
+function are that system, not plain CCTV as well; a headline about no one in particular frames
+no record of a story about several countries; a record that only tells the deal (signed, won the
+bidding) is planned unless the document states the same recipient's system running; and a
+removal takes no year from the rest of the story.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from custodes.extract.financing import find_financing
 from custodes.extract.linker import Candidate
 from custodes.extract.model import Deployment, Evidence, Financing
 from custodes.extract.programme import ProgrammeMention, programme_in
-from custodes.extract.status import classify_status, document_status
+from custodes.extract.status import CANCELLED, classify_status, document_status, sentence_status
 
 FALLBACK_TECH = "video_surveillance"
 
@@ -126,12 +132,24 @@ class _Lead:
 
     countries: dict[int, set[str]] = field(default_factory=dict)
     suppliers: dict[int, set[str]] = field(default_factory=dict)
+    several_recipients: bool = False  # the document's records are in more than one country
 
 
 def _supplier_key(supplier: str | None, vendor_id: str | None) -> str | None:
     if vendor_id:
         return "v:" + vendor_id
     return "s:" + " ".join(supplier.lower().split()) if supplier else None
+
+
+def _continues_record(i: int, g: _Group, lead: _Lead) -> bool:
+    """Whether lead sentence i, which names no one, is about this record: a body sentence right
+    next to one of its sentences ("... installed cameras. The cameras feed a command centre."),
+    or the headline of a story about a single country. A headline about no one in particular
+    over a story about several countries frames none of their records that have technologies of
+    their own."""
+    if i == 0:
+        return not lead.several_recipients
+    return any(abs(i - j) == 1 for j in g.sentences)
 
 
 def _lead_tech(contexts: Sequence[SentenceContext], g: _Group, lead: _Lead, own: bool) -> list[str]:
@@ -149,17 +167,56 @@ def _lead_tech(contexts: Sequence[SentenceContext], g: _Group, lead: _Lead, own:
         named = lead.suppliers.get(i)
         if own and named and key not in named:
             continue
+        if own and not about and not named and not _continues_record(i, g, lead):
+            continue
         for t in ctx.categories:
             seen.setdefault(t, None)
     return list(seen)
 
 
-def _without_plain_video(tech: list[str]) -> list[str]:
-    """Plain video surveillance is the category for cameras with no AI function stated; once
-    face recognition is attached, the cameras are that system."""
-    if "facial_recognition" in tech and "video_surveillance" in tech:
-        return [t for t in tech if t != "video_surveillance"]
+# Categories that state what cameras do: with one of them, the cameras are that system.
+_CAMERA_FUNCTIONS = frozenset({"smart_city", "facial_recognition", "smart_policing"})
+VIDEO = "video_surveillance"
+
+
+def _plain_video_stated(sentences: Sequence[int], contexts: Sequence[SentenceContext]) -> bool:
+    """One of the record's sentences tells cameras without stating a function for them ("Huawei
+    supplied a share of the cameras"); cameras told together with their function ("linking
+    1,800 cameras to a command centre") are that function's system."""
+    for i in sentences:
+        cats = contexts[i].categories
+        if VIDEO in cats and not _CAMERA_FUNCTIONS.intersection(cats):
+            return True
+    return False
+
+
+def _without_plain_video(
+    tech: list[str], g: _Group, folded: Sequence[_Group], lead: _Lead, contexts: Sequence[SentenceContext]
+) -> list[str]:
+    """Plain video surveillance is the category for cameras with no AI function stated; once a
+    smart-city, face-recognition or plate-recognition function is attached, the cameras are
+    that system. Face recognition always absorbs the cameras it runs on; next to a smart-city
+    or plate-recognition function, plain CCTV stays only when the record's sentences name it."""
+    if VIDEO not in tech or not _CAMERA_FUNCTIONS.intersection(tech):
+        return tech
+    if "facial_recognition" in tech or not _plain_video_stated(
+        _record_sentences(g, folded, lead, len(contexts)), contexts
+    ):
+        return [t for t in tech if t != VIDEO]
     return tech
+
+
+def _record_sentences(g: _Group, folded: Sequence[_Group], lead: _Lead, n: int) -> list[int]:
+    """The sentences that tell a record: its own, those of the vaguer records folded into it,
+    and the lead sentences about its recipient or supplier."""
+    out = set(g.sentences)
+    for f in folded:
+        out.update(f.sentences)
+    key = _supplier_key(g.supplier, g.vendor_id)
+    for i in range(min(LEAD_SENTENCES, n)):
+        if g.country in lead.countries.get(i, ()) or key in lead.suppliers.get(i, ()):
+            out.add(i)
+    return sorted(out)
 
 
 def _tech_for(
@@ -167,8 +224,9 @@ def _tech_for(
     contexts: Sequence[SentenceContext],
     doc_tech: list[str],
     lead: _Lead,
+    folded: Sequence[_Group] = (),
 ) -> list[str]:
-    return _without_plain_video(_raw_tech(g, contexts, doc_tech, lead))
+    return _without_plain_video(_raw_tech(g, contexts, doc_tech, lead), g, folded, lead, contexts)
 
 
 def _raw_tech(
@@ -205,15 +263,22 @@ def _evidence(text: str, g: _Group, contexts: Sequence[SentenceContext]) -> list
 
 
 def _financing(
-    text: str, g: _Group, contexts: Sequence[SentenceContext], fallback: Sequence[int] = ()
+    text: str,
+    g: _Group,
+    contexts: Sequence[SentenceContext],
+    fallback: Sequence[int] = (),
+    seen: dict[int, Financing | None] | None = None,
 ) -> Financing | None:
     """Financing stated by the record's own sentences, else by `fallback` sentences ("The
-    programme was financed with a loan from ...", which names no party of its own)."""
+    programme was financed with a loan from ...", which names no party of its own). `seen`
+    keeps each sentence's answer across the records of a document."""
+    cache = {} if seen is None else seen
     for i in [*g.sentences, *fallback]:
-        s = contexts[i].sentence
-        f = find_financing(text, s.start, s.end)
-        if f is not None:
-            return f
+        if i not in cache:
+            s = contexts[i].sentence
+            cache[i] = find_financing(text, s.start, s.end)
+        if cache[i] is not None:
+            return cache[i]
     return None
 
 
@@ -223,6 +288,21 @@ def _programme(g: _Group, contexts: Sequence[SentenceContext], progs: Sequence[P
         p = programme_in(progs, s.start, s.end)
         if p:
             return p
+    return None
+
+
+def _frame(country: str, contexts: Sequence[SentenceContext], recipients: Mapping[int, set[str]]) -> str | None:
+    """The first status the document states about this recipient, or in sentences about no
+    recipient in particular: "the cameras went live in Nairobi" makes a later "the contract went
+    to X" the history of a running system, while a system running in another country says
+    nothing about this one's deal."""
+    for i, ctx in enumerate(contexts):
+        about = recipients.get(i)
+        if about and country not in about:
+            continue
+        st = sentence_status(ctx.sentence.text)
+        if st is not None and st != CANCELLED:
+            return st
     return None
 
 
@@ -261,28 +341,39 @@ def build_deployments(
                 lead.suppliers.setdefault(c.sentence, set()).add(key)
     kept, folded = _drop_vague(_group(cands, contexts, bare))
     single = len({g.country for g in kept}) == 1
+    lead.several_recipients = not single
     if not single:
         doc_year = None  # the document's one year may belong to another recipient's deal
     # with one recipient, a financing sentence that names no party is about its deal
     fin_fallback = sorted(bare) if single else []
+    frames: dict[str, str | None] = {}
+    financing_seen: dict[int, Financing | None] = {}
     for g in kept:
         for f in folded.get(g.country, []):
             for t in f.tech:
                 g.tech.setdefault(t, None)
         texts = [contexts[i].sentence.text for i in g.sentences]
         vague = [contexts[i].sentence.text for f in folded.get(g.country, []) for i in f.sentences]
+        if g.country not in frames:
+            frames[g.country] = _frame(g.country, contexts, recipients or {})
+        status = classify_status(texts, doc_status, frames[g.country])
+        year = first_deployment_year(texts)
+        if year is None and status != CANCELLED:
+            # a removal's story dates the removal, the audit or the report; only its own
+            # sentences may still tell when the system was bought
+            year = first_deployment_year(vague) or doc_year
         out.append(
             Deployment(
                 country=g.country,
                 supplier=g.supplier,
                 supplier_country=g.supplier_country,
-                tech=_tech_for(g, contexts, doc_tech, lead),
-                year=first_deployment_year(texts) or first_deployment_year(vague) or doc_year,
+                tech=_tech_for(g, contexts, doc_tech, lead, folded.get(g.country, [])),
+                year=year,
                 program=_programme(g, contexts, progs) or doc_prog,
-                status=classify_status(texts, doc_status),
+                status=status,
                 evidence=_evidence(text, g, contexts),
                 confidence=_confidence(g),
-                financing=_financing(text, g, contexts, fin_fallback),
+                financing=_financing(text, g, contexts, fin_fallback, financing_seen),
                 extra={"vendor_id": g.vendor_id} if g.vendor_id else {},
             )
         )

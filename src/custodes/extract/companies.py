@@ -38,6 +38,32 @@ CORPORATE_WORDS = (
     )
     | LEGAL_SUFFIXES
 )
+# Words that describe a line of business rather than name a company: "Bosch Security Systems"
+# extends "Bosch" by a description, "CITIC Guoan Information Technology" by a name ("Guoan").
+GENERIC_NAME_WORDS = frozenset(
+    _words_of(
+        """security information digital data cloud vision video intelligent intelligence smart
+    network networks electronic electronics communication communications international global
+    science sciences research industrial industry industries defence defense applied mobile
+    wireless identity biometric biometrics analytics media energy services service integrated
+    advanced innovation innovations interactive imaging integration info infotech infocomm cyber
+    secure safety surveillance recognition america americas europe asia africa middle east
+    latin north south east west & and of for the"""
+    )
+)
+
+
+def distinctive_extension(words: str, places: frozenset[str] = frozenset()) -> bool:
+    """Words after a known company name that name another company rather than describe the
+    first one's business, legal form or location (`places`: country and city names)."""
+    for w in words.split():
+        bare = w.strip(".,()'’")
+        low = bare.lower()
+        if bare[:1].isupper() and low not in CORPORATE_WORDS and low not in GENERIC_NAME_WORDS and bare not in places:
+            return True
+    return False
+
+
 _DENY = frozenset(
     _words_of(
         """ministry minister department dept police government govt council commission commissioner
@@ -55,7 +81,23 @@ _DENY = frozenset(
 )
 _PERSON_TITLES = re.compile(
     r"(?:Mr|Mrs|Ms|Dr|Prof|President|Minister|Senator|Sen|Rep|Governor|Mayor|Chairman|Chairwoman|"
-    r"CEO|Director|Secretary|Spokesman|Spokeswoman|Ambassador|General|Colonel|Judge|Hon)\.?\s+$"
+    r"CEO|Director|Secretary|Spokesman|Spokeswoman|Ambassador|General|Colonel|Judge|Hon|"
+    r"[Ff]ounder|[Cc]o-founder|[Cc]hief\s+[Ee]xecutive|[Ss]pokesperson|[Ss]pokesman|[Ss]pokeswoman|"
+    r"[Aa]nalyst|[Rr]esearcher|[Ii]nvestigator|[Ee]ngineer|[Ll]awyer|[Pp]rofessor)\.?\s+$"
+)
+# "Jane Roe, the company's founder, said", "John Doe, who founded the firm": a person described
+# by a role, or a relative clause that only a person takes. Custodes never records private people.
+_PERSON_ROLE = (
+    r"(?:founder|co-founder|chief|ceo|cto|cfo|coo|chairman|chairwoman|chairperson|president|"
+    r"vice-president|spokesman|spokeswoman|spokesperson|director|head|manager|engineer|researcher|"
+    r"analyst|official|minister|lawyer|attorney|professor|author|journalist|reporter|investigator|"
+    r"adviser|advisor|officer|executive|employee)"
+)
+_PERSON_APPOSITION = re.compile(
+    r"\s*,\s+(?:who\b"
+    r"|(?:the|a|an|its|their|his|her|[A-Z][\w\-]*['’]s)\s+(?:[\w'’\-]+\s+){0,3}?" + _PERSON_ROLE + r"\b"
+    r"|(?:[\w\-]+\s+){0,2}?" + _PERSON_ROLE + r"\s+(?:of|at|for)\b)",
+    re.IGNORECASE,
 )
 _COMPANY_CUE_BEFORE = re.compile(
     r"(?:\b(?:company|firm|start-?up|supplier|provider|contractor|maker|manufacturer|vendor|"
@@ -82,7 +124,8 @@ _CONTEXT_BEFORE = re.compile(
 _APPOSITION_AFTER = re.compile(
     r"^\s*(?:\([^)]{1,40}\)\s*)?,\s+(?:a|an|the)\s+(?:[\w'’\-$]+\s+){0,6}?"
     r"(?:company|firm|start-?up|maker|manufacturer|vendor|supplier|provider|contractor|"
-    r"integrator|developer|giant|conglomerate|outfit|subsidiary|corporation|operator|carrier)\b",
+    r"integrator|developer|giant|conglomerate|outfit|subsidiary|corporation|operator|carrier)\b"
+    r"(?![’']s)",  # "X, the company's founder": X belongs to the company, it is not one
     re.IGNORECASE,
 )
 _SUBJECT_OF_SUPPLY = re.compile(
@@ -181,8 +224,18 @@ _SUPPLY_FIRST_WORDS = frozenset(
 )
 
 
-def _is_person(sentence: str, start: int) -> bool:
-    return bool(_PERSON_TITLES.search(sentence[max(0, start - 20) : start]))
+def _is_person(sentence: str, start: int, end: int | None = None) -> bool:
+    """A title before the name ("Mr", "founder") or a role in apposition after it."""
+    if _PERSON_TITLES.search(sentence[max(0, start - 20) : start]):
+        return True
+    return end is not None and sentence[end : end + 2].lstrip()[:1] == "," and bool(
+        _PERSON_APPOSITION.match(sentence, end, end + 80)
+    )
+
+
+def _only_legal_words(surface: str) -> bool:
+    """"Inc." or "Co., Ltd." cut off from the name before it is no company of its own."""
+    return all(w.lower().strip(".,") in CORPORATE_WORDS or w.lower() in LEGAL_SUFFIXES for w in surface.split())
 
 
 def _join_and(sentence: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -239,9 +292,33 @@ def is_headline(sentence: str) -> bool:
     return len(initials) >= 4 and caps >= 3 * (len(initials) - caps)
 
 
-def _excluded(sentence: str, start: int, surface: str) -> bool:
-    """Institutions, people and the tails of institution names are no companies."""
-    return _denied(surface) or _is_person(sentence, start) or _tail_of_denied_name(sentence, start)
+_INSTITUTION_HEADS = frozenset(
+    _words_of(
+        """agency authority ministry department council commission committee office bureau board
+        directorate administration secretariat inspectorate"""
+    )
+)
+_NAME_GOES_ON = re.compile(r"\s+(?:and|&)\s+((?:[A-Z][\w'’\-]*\s+){0,3}[A-Z][\w'’\-]*)")
+
+
+def _head_of_denied_name(sentence: str, end: int | None) -> bool:
+    """In "Road Transport and Safety Agency" the part before "and" opens the agency's name."""
+    if end is None:
+        return False
+    m = _NAME_GOES_ON.match(sentence, end)
+    return m is not None and m.group(1).rsplit(None, 1)[-1].lower() in _INSTITUTION_HEADS
+
+
+def _excluded(sentence: str, start: int, surface: str, end: int | None = None) -> bool:
+    """Institutions, people, bare legal suffixes and the heads and tails of institution names
+    are no companies."""
+    return (
+        _denied(surface)
+        or _only_legal_words(surface)
+        or _is_person(sentence, start, end)
+        or _tail_of_denied_name(sentence, start)
+        or _head_of_denied_name(sentence, end)
+    )
 
 
 def _is_company(sentence: str, start: int, end: int, surface: str, prev_ok: bool) -> bool:
@@ -253,13 +330,13 @@ def _is_company(sentence: str, start: int, end: int, surface: str, prev_ok: bool
         # a single capitalised word opening a sentence is usually not a name
         after = sentence[end : end + 120]
         positive = bool(_SUBJECT_OF_SUPPLY.match(after) or _APPOSITION_AFTER.match(after))
-        return positive and not _excluded(sentence, start, surface)
+        return positive and not _excluded(sentence, start, surface, end)
     # the next items of a list opened by a supplier position: "firms including X, Y and Z"
     if not (corporate or prev_ok or _has_supplier_context(sentence, start, end)):
         return False
     if _DESCRIPTOR_AFTER.match(sentence, end):
         return False  # "IT infrastructure supplier X": the capitalised word describes X
-    return not _excluded(sentence, start, surface)
+    return not _excluded(sentence, start, surface, end)
 
 
 def find_companies(sentence: str, offset: int = 0) -> list[CompanyMention]:

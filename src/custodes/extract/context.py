@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
+
+import ahocorasick
 
 from custodes.extract.cues import CueMatch, CueMatcher, cue_lists, longest_only, tech_matcher
 from custodes.extract.sentences import Sentence, SentenceIndex
@@ -20,6 +23,7 @@ _LISTS = (
     "negative_context",
     "ban",
     "prior_use",
+    "trade_stop",
 )
 _INSTITUTION_AFTER = re.compile(
     r"(?:\s+(?:and\s+|of\s+)?[A-Z][\w\-]*){0,3}?\s+(?:Commissioner|Commission|Act|Law|Bill|Office|"
@@ -29,9 +33,11 @@ _INSTITUTION_AFTER = re.compile(
 # "present in 14 countries", "sold to more than 50 countries": aggregate statistics.
 _COUNTRY_COUNT = re.compile(
     r"\b(?:\d+|dozens of|scores of|hundreds of|more than \d+|over \d+|at least \d+)\s+"
-    r"(?:other\s+|different\s+)?countries\b",
+    r"(?:other\s+|different\s+)?(?:countries|nations|cities|markets|governments|police\s+forces)\b",
     re.IGNORECASE,
 )
+# Nouns every count of _COUNTRY_COUNT ends in: a cheap gate for the pattern.
+_COUNT_NOUNS = ("countries", "nations", "cities", "markets", "governments", "forces")
 # A hedge scopes to the end of its clause: "X could buy it, while Y bought it."
 _SCOPE_END = re.compile(r";|,\s+(?:while|but|whereas|although|though|yet)\b|\s[–—]\s")
 _CLAUSE_BREAK = re.compile(r"[,;:.()\[\]–—]|\b(?:that|which|who|where|when)\b")
@@ -42,10 +48,74 @@ _REPORTED_FUTURE = re.compile(
     re.IGNORECASE,
 )
 _MONTH_MAY = re.compile(r"May(?=\s+\d|\s+\w+\s+\d{4})")
+# Hedges that can follow their subject: "Hungary is alleged to have used it", "Bolivia wants to
+# buy". Clause-openers ("if", "whether", "warned that") scope forward only.
+_SUBJECT_HEDGES = frozenset(
+    {"could", "might", "may", "would", "should", "likely", "unlikely", "denied", "denies", "deny",
+     "considering", "consider", "considers", "considered buying", "mulling", "exploring", "in talks",
+     "want to", "wanted to", "wants to", "eager to", "keen to", "hopes to", "hoping to", "seeks to",
+     "seeking to", "believed to", "is believed", "are believed", "thought to be", "said to be",
+     "is suspected", "are suspected", "was suspected", "were suspected", "suspected of"}
+)
+_SUBJECT_HEDGE_PREFIXES = ("alleg", "accus", "rumour", "rumor")
+# "is alleged to", "has been accused of": the auxiliaries between a subject and its hedge.
+_AUXILIARY_GAP = re.compile(
+    r"^\s*(?:(?:,\s*|and\s+|or\s+)(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?\s+)*"  # "Hungary and India are"
+    r"(?:(?:is|are|was|were|has|have|had|been|being|also|itself|widely|reportedly|now|still|"
+    r"long)\s+){0,3}$",
+)
+# Takeovers, stakes and mergers: a business event between companies, not a deployment.
+_CORPORATE_EVENT = re.compile(
+    r"\b(?:acquisitions?|acquired|acquires|acquiring|acquire|takeover|took\s+over|buy(?:s|ing)?|bought|"
+    r"purchased?|purchasing|mergers?|merged?|merging|invest(?:s|ed|ing|ment)?|stake)\s+(?:of\s+|in\s+|"
+    r"with\s+)?(?:(?:a|an|the|its|rival|fellow|majority|minority|controlling)\s+)?"
+    r"(?:\d+(?:\.\d+)?\s*(?:%|per\s*cent|percent)\s+)?"
+    r"(?:(?!(?:from|by|to|for|with|of|in|at)\b)[\w\-’']+\s+){0,4}?"
+    r"(?:company|companies|firm|firms|start-?ups?|business|businesses|distributor|rival|subsidiary|"
+    r"stake|shares|competitor|specialist|maker|provider|developer|manufacturer|unit)\b(?![’']s)",
+    re.IGNORECASE,
+)
+_CORPORATE_HEADS = ("acqui", "takeover", "took over", "bought", "buy", "purchas", "merg", "invest", "stake")
+
+
+@cache
+def _corporate_heads() -> Any:
+    """Aho-Corasick automaton of the words a corporate event needs: a cheap gate for the
+    pattern, which most sentences cannot match."""
+    automaton = ahocorasick.Automaton()
+    for w in _CORPORATE_HEADS:
+        automaton.add_word(w, w)
+    automaton.make_automaton()
+    return automaton
+
+
+def _may_be_corporate(text: str) -> bool:
+    return any(True for _ in _corporate_heads().iter(text.lower()))
+
+
+# "cancelled before any cameras were installed": a deal undone before anything was delivered.
+_UNDELIVERED = re.compile(
+    r"\bbefore\s+(?:any|the|a\s+single|it|they|its|their)\s+(?:[\w\-]+\s+){0,3}?(?:was|were|had\s+been|"
+    r"could\s+be|w(?:as|ere)\s+ever)\s+(?:delivered|installed|supplied|deployed|shipped|built|put\s+in|"
+    r"set\s+up|signed|implemented)\b|\bbefore\s+(?:any\s+)?(?:delivery|installation|deployment)\b",
+    re.IGNORECASE,
+)
+_UNDONE = re.compile(
+    r"\b(?:revok\w+|cancel\w*|annul\w+|rescind\w*|scrap\w*|terminat\w+|withdr[ae]w\w*|called\s+off|"
+    r"shelved|abandon\w*|voided)\b",
+    re.IGNORECASE,
+)
+# Predicates that tell the sale itself, not that anyone has the system: they are no evidence of
+# prior use when a vendor stops selling.
+_TRADE_WORDS = frozenset(
+    {"customer", "customers", "client", "clients", "sell", "sells", "sold", "selling", "sale of",
+     "supply", "supplies", "supplied", "supplying", "supplier", "suppliers", "deal", "deals"}
+)
 # "has not installed", "never bought", "no plans to buy", "refused to sign the contract": a denial
 # scopes over the rest of its clause.
 _NEGATOR = re.compile(
     r"\b(?:not(?!\s+(?:only|just|least|long|until|to\s+be\s+confused))|never|nor|neither)\b|n['’]t\b|\bno\s+(?:\w+\s+)?(?:plans?|intention|intent|decision)\s+(?:to|of)\b"
+    r"|\bno\s+(?:such\s+|formal\s+|signed\s+|active\s+|existing\s+)?$"  # "had no contract"
     r"|\b(?:refused|refuses|declined|declines|ruled\s+out|rules\s+out|rejected|rejects)\b",
     re.IGNORECASE,
 )
@@ -94,13 +164,43 @@ class SentenceContext:
     def negative(self) -> bool:
         """Market statistics, courts, opinion: the sentence states no deployment at all."""
         if self._negative is None:
-            self._negative = self.has("negative_context") or bool(_COUNTRY_COUNT.search(self.sentence.text))
+            text = self.sentence.text
+            lowered = text.lower()
+            self._negative = self.has("negative_context") or (
+                any(w in lowered for w in _COUNT_NOUNS) and bool(_COUNTRY_COUNT.search(text))
+            )
         return self._negative
 
     @property
     def barred(self) -> bool:
         """A ban or restriction with no stated prior use: prospective, not a deployment."""
         return self.has("ban") and not self.has("prior_use")
+
+    @property
+    def business_event(self) -> bool:
+        """A corporate event rather than a deployment: a takeover or stake ("completed its
+        acquisition of a provider of ..."), a vendor that stops selling somewhere without the
+        text stating earlier use there, or a deal undone before anything was delivered."""
+        text = self.sentence.text
+        if _may_be_corporate(text) and _CORPORATE_EVENT.search(text):
+            return True
+        if self.has("trade_stop") and not self._prior_use_beyond_trade():
+            return True
+        return "before" in text and bool(_UNDELIVERED.search(text) and _UNDONE.search(text))
+
+    def _prior_use_beyond_trade(self) -> bool:
+        """A predicate outside the stop-selling phrase that states use ("after police there
+        used its routers"), or a prior-use cue."""
+        if self.has("prior_use"):
+            return True
+        stops = self.cues.get("trade_stop", [])
+        for m in self.cues.get("deployment_predicates", []):
+            if m.cue.lower() in _TRADE_WORDS:
+                continue
+            if any(t.start <= m.start < t.end for t in stops):
+                continue
+            return True
+        return False
 
     def states_deployment(self, possessive_tech: bool = False) -> bool:
         """A predicate that is not denied, or a technology with a deployment noun (or owned by
@@ -121,10 +221,14 @@ class SentenceContext:
         for m in self.cues.get("hedges", []):
             if m.start < offset and not _SCOPE_END.search(self._between(m.end, offset)):
                 return True
-            if end is not None and m.cue.lower() in _MODALS and 0 <= m.start - end <= 40:
+            if end is not None and 0 <= m.start - end <= 60:
+                cue = m.cue.lower()
                 gap = self.sentence.text[end - self.sentence.start : m.start - self.sentence.start]
-                if len(gap.split()) <= 3 and not _CLAUSE_BREAK.search(gap):
-                    return True
+                if cue in _MODALS:
+                    if len(gap.split()) <= 3 and not _CLAUSE_BREAK.search(gap):
+                        return True
+                elif (cue in _SUBJECT_HEDGES or cue.startswith(_SUBJECT_HEDGE_PREFIXES)) and _AUXILIARY_GAP.match(gap):
+                    return True  # "Hungary is alleged to have used it"
         return False
 
 
@@ -153,8 +257,16 @@ def _inside_institution_name(text: str, m: CueMatch) -> bool:
     return bool(_INSTITUTION_AFTER.match(text, m.end))
 
 
+# Substrings every negator contains: most predicates have none before them, and then the
+# pattern need not run.
+_NEGATOR_GATE = ("no", "n't", "n’t", "never", "neither", "refus", "declin", "ruled", "rules", "reject")
+
+
 def _denied(before: str) -> bool:
     """A negator earlier in the same clause: "has not yet installed", "refused to sign the"."""
+    lowered = before.lower()
+    if not any(g in lowered for g in _NEGATOR_GATE):
+        return False
     ends = [m.end() for m in _NEGATOR.finditer(before)]
     return bool(ends) and not _CLAUSE_END.search(before, ends[-1])
 

@@ -26,8 +26,17 @@ _EVENT = re.compile(
     r"financed|contracted|operational|deployed|completed|inaugurated|began|begun|started|introduced|"
     r"purchased|bought|procured|built|commissioned|adopted|rolled out|went live|switched on|"
     r"in operation|in use|agreed|hired|since|unveiled|delivered|supplied|ordered|handed over|"
-    r"piloted|trialled|trialed|opened)\b",
+    r"piloted|trialled|trialed|opened|decided|chose|selected|opted|sold)\b",
     re.IGNORECASE,
+)
+# A year that dates an audit, a report, a removal or the company itself ("in a 2019 audit",
+# "information gathered in 2019", "removed in 2023", "founded in 2014") is no deployment year,
+# whatever event verb the sentence also has.
+_NOT_DEPLOYMENT = re.compile(
+    r"\b(?:audit|audits|report|reports|investigation|study|survey|review|inquiry|probe|information|"
+    r"data|documents|findings|analysis|research|assessment|according|gathered|published|"
+    r"remov\w*|ban|banned|cancel\w*|scrap\w*|revok\w*|suspend\w*|halt\w*|stopp?\w*|ended|"
+    r"dismantl\w*|withdr\w*|founded|incorporated|listed|listing|ipo)\b"  # matched on lowered text
 )
 # A year next to a reporting verb dates the report ("told reporters in November 2021 that the
 # ministry had bought it"), not the deployment ...
@@ -42,6 +51,8 @@ _JUST_DONE = re.compile(
     r"deployed|introduced|rolled out|switched on|adopted|completed|commissioned)\b",
     re.IGNORECASE,
 )
+# "in 2008, the company confirmed": a short reporting clause closing the sentence after the year.
+_TRAILING_REPORT = re.compile(r"[^,]{0,25},\s+(?:[\w\-’']+\s+){0,4}$")
 _ANY_YEAR = re.compile(r"(?<!\d)(?:19[89]|20[0-4])\d(?!\d)")
 _FUTURE = re.compile(r"\b(?:will|plans? to|to be|would|expects?|expected)\b", re.IGNORECASE)
 
@@ -71,15 +82,29 @@ def deployment_year(sentence: str) -> int | None:
     if not years:
         return None
     reports = [m.start() for m in _REPORTING.finditer(sentence)]
+    lowered = sentence.lower()
+    reports += [m.start() for m in _NOT_DEPLOYMENT.finditer(lowered)]
     just_done = bool(_JUST_DONE.search(sentence))
 
     def event_distance(y: tuple[int, int]) -> int:
         return min(abs(y[0] - e) for e in events)
 
     def dates_report(y: tuple[int, int]) -> bool:
-        return bool(reports) and min(abs(y[0] - r) for r in reports) < event_distance(y)
+        # a report told after the year's own clause ("supplied it in 2008, the firm said")
+        # dates nothing of it
+        near = [r for r in reports if r < y[0] or not _TRAILING_REPORT.match(sentence, y[0], r)]
+        return bool(near) and min(abs(y[0] - r) for r in near) < event_distance(y)
 
-    usable = [y for y in years if just_done or not dates_report(y)]
+    def claimed(y: tuple[int, int]) -> bool:
+        # "Founded in Beijing in 2014, ...", "According to information gathered in 2019, ...":
+        # a year in the clause of a non-deployment word, with no event verb in between
+        for m in _NOT_DEPLOYMENT.finditer(lowered, 0, y[0]):
+            between = sentence[m.end() : y[0]]
+            if "," not in between and ";" not in between and not any(m.end() <= e < y[0] for e in events):
+                return True
+        return False
+
+    usable = [y for y in years if just_done or not (dates_report(y) or claimed(y))]
     if not usable:
         return None
     return min(usable, key=event_distance)[1]

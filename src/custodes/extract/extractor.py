@@ -10,6 +10,7 @@ from functools import cache
 
 from custodes.extract.aggregate import build_deployments
 from custodes.extract.context import sentence_contexts
+from custodes.extract.cues import CueMatch
 from custodes.extract.factsheet import factsheet_candidates
 from custodes.extract.linker import SentenceMentions, bucket, link
 from custodes.extract.mentions import CountryFinder, VendorFinder, find_mentions
@@ -18,7 +19,7 @@ from custodes.extract.programme import find_programmes
 from custodes.extract.roles import BYSTANDER, INTERNAL, RECIPIENT
 from custodes.extract.sentences import SentenceIndex, split_sentences
 
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
 
 
 @cache
@@ -41,6 +42,17 @@ def _names_no_party(sm: SentenceMentions) -> bool:
     return not sm.suppliers and all(c.role in (BYSTANDER, INTERNAL) for c in sm.countries)
 
 
+def _add_product_tech(per_sentence: list[SentenceMentions]) -> None:
+    """A product named in a sentence states its technology there ("use NeoFace to match
+    footage" is face recognition), as a cue phrase would."""
+    for sm in per_sentence:
+        added = [
+            CueMatch(s.start, s.end, s.surface, t) for s in sm.suppliers for t in s.product_tech
+        ]
+        if added:
+            sm.ctx.tech = sorted([*sm.ctx.tech, *added], key=lambda m: m.start)
+
+
 def extract(
     text: str,
     gazetteer: CountryFinder | None = None,
@@ -55,6 +67,7 @@ def extract(
     contexts = sentence_contexts(text, SentenceIndex(sentences))
     found = find_mentions(text, sentences, gaz, ven)
     per_sentence = bucket(contexts, found.countries, found.suppliers)
+    _add_product_tech(per_sentence)
     cands = link(text, per_sentence)
     cands += factsheet_candidates(text, sentences, gaz, ven, found.spellings)
     recipients = {sm.ctx.sentence.index: {c.iso3 for c in sm.countries if c.role == RECIPIENT} for sm in per_sentence}

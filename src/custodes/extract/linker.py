@@ -4,6 +4,11 @@ to one record per (recipient, supplier) pair of the document.
 A candidate needs a sentence that states a deployment, a recipient (explicit, by reference to
 "the country", or the document's main recipient when only the supplier is named) and a supplier
 (named, unnamed by nationality, or none for domestic deployments).
+
+A sentence that tells a business event (a takeover, a vendor that stops selling, a deal undone
+before delivery) states none; companies that are another party of the deal (operator, lender,
+owner, takeover target) are not its supplier (see parties.py); and a supplier's home country is
+a recipient only where the text states a system in use there (see roles.demote_home_countries).
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from dataclasses import dataclass, field
 
 from custodes.extract.context import SentenceContext
 from custodes.extract.mentions import CountryRef, SupplierRef
-from custodes.extract.roles import ACTOR, HEDGED, RECIPIENT, SUPPLIER, assign_roles
+from custodes.extract.parties import ACQUIRED, is_party_only, mark_parties
+from custodes.extract.roles import ACTOR, HEDGED, RECIPIENT, SUPPLIER, assign_roles, demote_home_countries
 
 _COREF_SUPPLIER = re.compile(
     r"\b(?:the|this|that|these|its)\s+(?:[\w\-]+\s+){0,2}?(?:company|company's|firm|firm's|"
@@ -104,6 +110,8 @@ def _active_suppliers(text: str, sm: SentenceMentions) -> list[SupplierRef]:
     """Named suppliers of the sentence that are stated, not hedged, users or asides."""
     out: list[SupplierRef] = []
     for s in sm.suppliers:
+        if is_party_only(s):
+            continue  # an operator, lender, owner, takeover target: not the supplier
         before = text[max(sm.ctx.sentence.start, s.start - 60) : s.start]
         if sm.ctx.hedged_before(s.start, s.end) or _USER_BEFORE.search(before):
             continue
@@ -199,6 +207,12 @@ class DocState:
     recent_suppliers: list[tuple[int, list[SupplierRef]]] = field(default_factory=list)
 
 
+def _takeover(sm: SentenceMentions) -> bool:
+    """A sentence that names a company as bought ("completed its acquisition of X") tells a
+    takeover, whoever else it names."""
+    return any(ACQUIRED in s.flags for s in sm.suppliers)
+
+
 def _resolve_supplier_reference(sentence_text: str, index: int, state: DocState) -> list[SupplierRef]:
     if not _COREF_SUPPLIER.search(sentence_text):
         return []
@@ -217,7 +231,10 @@ def sentence_candidates(text: str, sm: SentenceMentions, state: DocState, doc_su
     _promote_partner_countries(text, sm, own)
     index = ctx.sentence.index
     own_recipients = _recipients(sm)
-    stating = not (ctx.negative or ctx.barred) and ctx.states_deployment(_possessive_tech(text, sm))
+    stating = (
+        ctx.states_deployment(_possessive_tech(text, sm))
+        and not (ctx.negative or ctx.barred or _takeover(sm) or ctx.business_event)
+    )
     named = own
     recipients = own_recipients
     unnamed: list[str] = []
@@ -264,6 +281,17 @@ _WEAK_PREDICATES = frozenset(
         "develop",
         "developed",
         "developing",
+        # habitual present tells a line of business ("NSO says it sells only to governments")
+        "sell",
+        "sells",
+        "selling",
+        "supplies",
+        "provides",
+        "delivers",
+        "builds",
+        # origin of a product: who uses it must be stated
+        "made by",
+        "manufactured by",
     }
 )
 
@@ -313,6 +341,15 @@ def _combine(
     return out
 
 
+def supplier_homes(sentences: Sequence[SentenceMentions], homes: set[str]) -> set[str]:
+    """Those of `homes` (home countries of named suppliers) that are not the document's only
+    recipient side: where the document places a supplier in some other country, a mention of
+    its home is the supplier side unless the text states a system in use there. A document only
+    about a company at home ("the NYPD's Palantir contract") keeps its home as the recipient."""
+    elsewhere = {c.iso3 for sm in sentences for c in sm.countries if c.role == RECIPIENT}
+    return {h for h in homes if elsewhere - {h}}
+
+
 def doc_supplier_countries(sentences: Sequence[SentenceMentions]) -> set[str]:
     """Countries the document names on the supplier side without naming a company."""
     out: set[str] = set()
@@ -351,6 +388,16 @@ def link(text: str, sentences: Sequence[SentenceMentions]) -> list[Candidate]:
     # First pass fixes roles so that document-level supplier countries are known.
     for sm in sentences:
         assign_roles(text, sm.ctx, sm.countries, sm.suppliers)
+        if sm.suppliers and (sm.ctx.has("deployment_predicates") or sm.ctx.has("deployment_nouns")):
+            # only a sentence that may state a deal needs its other parties told apart
+            mark_parties(text, sm.ctx.sentence.start, sm.ctx.sentence.text, sm.suppliers, sm.countries)
+    all_homes = {h for sm in sentences for s in sm.suppliers if (h := s.supplier_country)}
+    demote_home_countries(
+        text,
+        [(sm.ctx.sentence.start, sm.ctx.sentence.end, sm.countries) for sm in sentences],
+        supplier_homes(sentences, all_homes),
+        all_homes,
+    )
     recipients = {c.iso3 for sm in sentences for c in sm.countries if c.role == RECIPIENT}
     for sm in sentences:
         for ref in sm.countries:

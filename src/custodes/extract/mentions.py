@@ -14,9 +14,19 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from functools import cache
+from typing import Any, Protocol
 
-from custodes.extract.companies import CompanyMention, find_companies, short_name, strip_legal_suffix
+import ahocorasick
+
+from custodes.extract.companies import (
+    CompanyMention,
+    distinctive_extension,
+    find_companies,
+    short_name,
+    strip_legal_suffix,
+)
+from custodes.extract.cues import cue_lists
 from custodes.extract.sentences import Sentence
 
 
@@ -95,6 +105,7 @@ class SupplierRef:
     flags: set[str] = field(default_factory=set)
     vendor_id: str | None = None
     canonical: bool = True  # registry name is the guidelines' spelling
+    product_tech: tuple[str, ...] = ()  # categories of the product this mention names
 
     @property
     def supplier_country(self) -> str | None:
@@ -164,23 +175,82 @@ def _overlaps(a_start: int, a_end: int, spans: SpanSet) -> bool:
     return spans.overlaps(a_start, a_end)
 
 
+def _superseded(
+    c: CompanyMention, registry: Sequence[SupplierRef], starts: Sequence[int], places: frozenset[str]
+) -> SupplierRef | None:
+    """The registry mention that a longer company name only opens: "CITIC Guoan Information
+    Technology" is its own company, not CITIC. A guideline vendor keeps its canonical name
+    ("Zhejiang Dahua Technology" is Dahua), and a description of business or legal form after
+    the name ("Bosch Security Systems Ltd") does not make another company."""
+    lo = bisect.bisect_left(starts, c.start - 200)  # no registry name is longer than that
+    near = [r for r in registry[lo:] if r.start < c.end]
+    inside = [r for r in near if c.start <= r.start and r.end <= c.end]
+    if len(inside) != 1 or any(r.start < c.end and c.start < r.end for r in near if r not in inside):
+        return None
+    r = inside[0]
+    if r.canonical or r.start != c.start or r.end >= c.end:
+        return None
+    return r if distinctive_extension(c.surface[r.end - c.start :], places) else None
+
+
+_OPENING_POSSESSIVE = re.compile(r"['’]s?\s+")
+
+
+def _after_country_possessive(c: CompanyMention, text: str, country_ends: dict[int, int]) -> CompanyMention:
+    """"China's Huawei Technologies" is China's company "Huawei Technologies": the country
+    opening the span is a mention of its own, not part of the name."""
+    e = country_ends.get(c.start)
+    if e is not None and e < c.end:
+        m = _OPENING_POSSESSIVE.match(text, e, c.end)
+        if m is not None and m.end() < c.end:
+            surface = text[m.end() : c.end]
+            return CompanyMention(m.end(), c.end, surface, strip_legal_suffix(surface), c.acronym)
+    return c
+
+
+def _is_country_possessive(c: CompanyMention, country_spans: set[tuple[int, int]]) -> bool:
+    """"Uzbekistan's" in "an agreement with Uzbekistan's interior ministry" is a country."""
+    core = _POSSESSIVE_END.sub("", c.surface)
+    return len(core) < len(c.surface) and (c.start, c.start + len(core)) in country_spans
+
+
 def _company_refs(
     text: str,
     sentences: Sequence[Sentence],
     vendors: VendorFinder,
-    taken: SpanSet,
+    registry: Sequence[SupplierRef],
     country_spans: set[tuple[int, int]],
-) -> tuple[list[SupplierRef], list[CompanyMention]]:
+) -> tuple[list[SupplierRef], list[CompanyMention], list[SupplierRef]]:
     """Shape-found companies not covered by the registry; also returns all raw company spans
-    (used to mask country names inside company names)."""
-    blocked = frozenset(text[s:e] for s, e in country_spans)
+    (used to mask country names inside company names) and the registry mentions that turned
+    out to open a longer company name."""
+    taken = SpanSet([(s.start, s.end) for s in registry])
+    starts = [s.start for s in registry]  # registry mentions come sorted by position
+    places = frozenset(text[s:e] for s, e in country_spans)
+    blocked = places | frozenset(r.surface for r in registry)
+    country_ends = {s: e for s, e in country_spans}
     raw: list[CompanyMention] = []
     for s in sentences:
-        raw.extend(find_companies(s.text, s.start))
+        for c in find_companies(s.text, s.start):
+            if not _is_country_possessive(c, country_spans):
+                raw.append(_after_country_possessive(c, text, country_ends))
     out: list[SupplierRef] = []
+    superseded: list[SupplierRef] = []
     short: dict[str, str] = {}
     for c in raw:
-        if (c.start, c.end) in country_spans or _overlaps(c.start, c.end, taken):
+        if (c.start, c.end) in country_spans:
+            continue
+        if _overlaps(c.start, c.end, taken):
+            opened = _superseded(c, registry, starts, places)
+            if opened is None:
+                continue
+            superseded.append(opened)
+            if c.name not in short:
+                short[c.name] = short_name(c.name, text, blocked)
+            # the parent's home is the longer company's home too
+            out.append(
+                SupplierRef(c.start, c.end, c.surface, short[c.name], None, False, stated_country=opened.country)
+            )
             continue
         vendor = vendors.resolve(c.surface) or vendors.resolve(c.name)
         if vendor is None and c.acronym:
@@ -195,7 +265,33 @@ def _company_refs(
                 short[c.name] = short_name(c.name, text, blocked)
             name = short[c.name]
         out.append(SupplierRef(c.start, c.end, c.surface, name, None, False))
-    return out, raw
+    return out, raw, superseded
+
+
+def _drop_superseded(
+    text: str,
+    registry: Sequence[SupplierRef],
+    companies: Sequence[SupplierRef],
+    superseded: Sequence[SupplierRef],
+) -> list[SupplierRef]:
+    """Registry mentions minus those that open a longer company name, there and wherever the
+    document repeats that name ("CITIC Guoan" after "CITIC Guoan Information Technology")."""
+    if not superseded:
+        return list(registry)
+    gone = {(r.start, r.end) for r in superseded}
+    vendor_ids = {r.vendor_id for r in superseded}
+    longer = [c for c in companies if any(c.start <= r.start and r.end <= c.end for r in superseded)]
+    forms = {f for c in longer for f in (c.name, spelled_name(c.surface)) if f}
+    out: list[SupplierRef] = []
+    for r in registry:
+        if (r.start, r.end) in gone:
+            continue
+        if r.vendor_id in vendor_ids and any(
+            len(f) > len(r.surface) and text.startswith(f, r.start) for f in forms
+        ):
+            continue
+        out.append(r)
+    return out
 
 
 def _later_mentions(text: str, refs: list[SupplierRef]) -> list[SupplierRef]:
@@ -264,6 +360,105 @@ def _product_aliases(text: str, refs: list[SupplierRef], places: SpanSet) -> lis
                 v.canonical,
             )
         )
+    return out
+
+
+@dataclass(frozen=True)
+class Product:
+    """A product name that identifies its vendor (extract_cues.yaml `products`)."""
+
+    name: str
+    vendor: str
+    categories: tuple[str, ...]
+    context: tuple[str, ...]
+    vendor_required: bool
+
+
+@cache
+def product_table() -> dict[str, Product]:
+    """Products keyed by their name as written."""
+    out: dict[str, Product] = {}
+    for row in cue_lists().get("products", []):
+        p = Product(
+            name=str(row["product"]),
+            vendor=str(row["vendor"]),
+            categories=tuple(str(c) for c in row.get("categories", [])),
+            context=tuple(str(c).lower() for c in row.get("context", [])),
+            vendor_required=bool(row.get("vendor_required", False)),
+        )
+        out[p.name] = p
+    return out
+
+
+@cache
+def _product_automaton() -> Any:
+    automaton = ahocorasick.Automaton()
+    for name in product_table():
+        automaton.add_word(name, name)
+    automaton.make_automaton()
+    return automaton
+
+
+def _product_hits(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of product names written with their exact case on word boundaries,
+    longest first where they overlap."""
+    found: list[tuple[int, int, str]] = []
+    n = len(text)
+    for end_idx, name in _product_automaton().iter(text):
+        start, end = end_idx - len(name) + 1, end_idx + 1
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            continue
+        if end < n and (text[end].isalnum() or text[end] == "_"):
+            continue
+        found.append((start, end, name))
+    found.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    out: list[tuple[int, int, str]] = []
+    for h in found:
+        if out and h[0] < out[-1][1]:
+            continue
+        out.append(h)
+    return out
+
+
+_PRODUCT_WINDOW = 150
+
+
+def _product_refs(text: str, refs: list[SupplierRef], vendors: VendorFinder) -> list[SupplierRef]:
+    """Mentions of products that identify their vendor ("built on Gotham", "UFED devices"),
+    reported under the vendor's name. A product whose name is also an ordinary word counts only
+    when its vendor is named in the document or a telling word is near. Registry mentions that
+    are product names are flagged in place, so that the document's spelling of the vendor is
+    never the product's."""
+    table = product_table()
+    hits = _product_hits(text)
+    for r in refs:
+        p = table.get(r.surface)
+        if p is not None and p.vendor == r.vendor_id:
+            r.flags.add("product")
+            r.product_tech = p.categories
+    if not hits:
+        return []
+    named = {r.vendor_id for r in refs if r.vendor_id and "product" not in r.flags}
+    spans = SpanSet([(r.start, r.end) for r in refs])
+    lowered = text.lower() if any(table[h[2]].context for h in hits) else ""
+    out: list[SupplierRef] = []
+    for start, end, name in hits:
+        p = table[name]
+        if _overlaps(start, end, spans):
+            continue
+        if p.vendor not in named:
+            if p.vendor_required:
+                continue
+            window = lowered[max(0, start - _PRODUCT_WINDOW) : end + _PRODUCT_WINDOW]
+            if p.context and not any(w in window for w in p.context):
+                continue
+        v = vendors.resolve(p.vendor)
+        if v is None:
+            continue
+        ref = _registry_ref(start, end, name, v)
+        ref.flags.add("product")
+        ref.product_tech = p.categories
+        out.append(ref)
     return out
 
 
@@ -357,12 +552,13 @@ def find_mentions(
     company's stated home instead of a mention of their own.
     """
     countries = [CountryRef(m.start, m.end, m.surface, m.iso3, m.kind) for m in gazetteer.find(text)]
-    suppliers = _vendor_refs(text, vendors)
-    taken = SpanSet([(s.start, s.end) for s in suppliers])
+    registry = _vendor_refs(text, vendors)
     country_spans = {(c.start, c.end) for c in countries}
-    companies, raw = _company_refs(text, sentences, vendors, taken, country_spans)
+    companies, raw, superseded = _company_refs(text, sentences, vendors, registry, country_spans)
+    suppliers = _drop_superseded(text, registry, companies, superseded)
     suppliers += companies
     suppliers += _later_mentions(text, suppliers)
+    suppliers += _product_refs(text, suppliers, vendors)
     suppliers += _product_aliases(text, suppliers, SpanSet([(c.start, c.end) for c in countries]))
     suppliers.sort(key=lambda s: s.start)
     raw_spans = [(c.start, c.end) for c in raw if (c.start, c.end) not in country_spans]

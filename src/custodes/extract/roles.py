@@ -3,7 +3,8 @@
 "Chinese firm Huawei", "Russia-based X", "purchased from China" name the supplier's home;
 "U.S. senators" or "a Dutch researcher" are bystanders; "installed in Kenya", "Kenyan police"
 name the recipient. Roles are decided from the few words around the mention, which is what a
-reader does too.
+reader does too. A named supplier's home ("headquartered in Hangzhou", "go public in New York",
+a press release's dateline) is the supplier side unless the text states a system used there.
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ _BASED_PREFIX = re.compile(r"^-(?:based|headquartered|owned|registered)\b")
 _APPOSITION_GAP = re.compile(r"^\s*(?:\([^()]{1,15}\)\s*)?,\s+(?:a|an|the)\s+(?:[a-z][\w\-$]*\s+){0,3}$")
 _PAREN_GAP = re.compile(r"^\s*(?:\([^()]{1,15}\)\s*)?\($")
 _PAREN_GAP_LONG = re.compile(r"^\s*(?:\([^()]{1,20}\)\s*)?\($")
+_BARE_COMMA_GAP = re.compile(r"^\s*,\s+$")
+_POSSESSIVE_DESCRIPTOR = re.compile(
+    r"['’]s?\s+(?:[a-z][\w\-]*\s+){0,3}?(?:company|firm|maker|manufacturer|vendor|supplier|provider|"
+    r"giant|champion|developer|start-?up|conglomerate|contractor|operator|carrier)s?\b"
+)
 _PAREN_AFTER_NAME = re.compile(r"[\w.)]\s*(?:\([^()]{1,15}\)\s*)?\(\s*$")
 
 
@@ -116,6 +122,8 @@ def _apposition_owner(text: str, c: CountryRef, suppliers: Sequence[SupplierRef]
             return i
         if _PAREN_AFTER_NAME.search(before) and _PAREN_GAP.match(gap):
             return i
+        if _BARE_COMMA_GAP.match(gap) and _POSSESSIVE_DESCRIPTOR.match(text, c.end, c.end + 60):
+            return i  # "Hikvision, China's largest camera maker"
         return None
     return None
 
@@ -136,6 +144,8 @@ def _modifies_supplier_noun(text: str, c: CountryRef) -> bool:
     for i, w in enumerate(raw[:limit]):
         if not w[:1].islower():
             return False
+        if w.lower().rstrip(".,") in _nouns("state_body_nouns"):
+            return False  # "Uzbek state telecom company": the state's own operator
         if w.lower().rstrip(".,") in nouns:
             nxt = raw[i + 1].lower().rstrip(".,;:") if i + 1 < len(raw) and w[-1:] not in ".,;:" else ""
             return nxt not in _nouns("state_body_nouns")
@@ -193,6 +203,19 @@ def _language_use(text: str, c: CountryRef) -> bool:
     return bool(_LANGUAGE_BEFORE.search(before) and _LANGUAGE_AFTER.match(text, c.end))
 
 
+def _words_of(text: str) -> list[str]:
+    return text.split()
+
+
+# Words that end the noun phrase a country opens: what follows them is not about the country.
+_PHRASE_ENDS = frozenset(
+    _words_of(
+        "to for with from by on at in into that which who since after before until when where while "
+        "because as is are was were has have had"
+    )
+)
+
+
 def _bystander_kind(words: list[str], possessive: bool) -> str | None:
     """BYSTANDER for a bystander noun among the next words ("U.S. senators", "Chinese loans"),
     ACTOR for a state actor named by nationality ("Ugandan officials"); None after a possessive
@@ -202,6 +225,8 @@ def _bystander_kind(words: list[str], possessive: bool) -> str | None:
     suppliers = _nouns("supplier_nouns")
     hit = None
     for i, w in enumerate(words[:3]):
+        if w in _PHRASE_ENDS:
+            break  # "police in Ukraine to identify soldiers": the soldiers are not Ukraine's
         if w in bystanders:
             hit = w
             break
@@ -292,7 +317,9 @@ def assign_roles(
 
 # Wire and press-release datelines: "NAIROBI, March 3 (Reuters) - ", "HANGZHOU, China, June 5,
 # 2023 /PRNewswire/ -- ".
-_DATELINE = re.compile(r"[A-Z]{3,}[A-Z .'\-]*(?:,|\s\()[^\n]{0,80}?\s(?:--|—|–|-)\s")
+_DATELINE = re.compile(
+    r"[A-Z]{3,}[A-Z .'\-]*(?:,|\s\()[^\n]{0,80}?\s(?:--|—|–|-)\s|[A-Z]{3,}(?:\s[A-Z]{3,})?\s(?:--|—|–|-)\s"
+)
 
 
 def _demote_dateline(text: str, ctx: SentenceContext, countries: Sequence[CountryRef]) -> None:
@@ -307,3 +334,125 @@ def _demote_dateline(text: str, ctx: SentenceContext, countries: Sequence[Countr
     for c in inside:
         if outside - {c.iso3}:
             c.role = BYSTANDER
+
+
+# --------------------------------------------------------------------------------------------
+# The supplier's home is not a recipient unless the text says the system is used there.
+
+# Words that place a company rather than a system: "headquarters are in", "go public in".
+_HOME_WORDS = re.compile(
+    r"\b(?:based|headquarter\w*|hq|listed|listing|public|ipo|founded|registered|incorporated|"
+    r"offices?|home|hometown|neighbou?rs?|factory|factories|plant|campus|exchange|shares|stock|"
+    r"origin|native|born|branch|lab|labs|laboratory|research|visited|visit|trip|delegation|"
+    r"showroom|exhibition|fair|expo|summit|conference)\b",
+    re.IGNORECASE,
+)
+_DOMESTIC_VERBS = re.compile(
+    r"\b(?:install\w*|deploy\w*|built|build\w*|use[sd]?|using|operat\w+|bought|buy\w*|"
+    r"purchas\w+|procur\w+|rolled\s+out|rolling\s+out|set\s+up|launch\w*|introduc\w+|"
+    r"adopt\w*|implement\w*|equipp\w*|placed|put\s+up|erected|mounted|monitor\w*|watch\w*|"
+    r"track\w*|surveil\w*|blanket\w*|cover\w*|scann?\w*|ran|runs?|running|employ\w*|"
+    r"rel(?:y|ies|ied)\s+on|in\s+use|in\s+place|went\s+live|switched\s+on)\b",
+    re.IGNORECASE,
+)
+_LOCATIVE = re.compile(
+    r"\b(?:in|across|throughout|around|at|into|inside|within|on\s+the\s+streets\s+of|all\s+over)\s+"
+    r"(?:the\s+)?(?:mainland\s+|northern\s+|southern\s+|eastern\s+|western\s+|central\s+|"
+    r"north-?western\s+|south-?western\s+|north-?eastern\s+|south-?eastern\s+)?$",
+    re.IGNORECASE,
+)
+_STATE_BEFORE_IN = re.compile(
+    r"\b(?:police|authorities|government|governments|officers|officials|residents|citizens|people|"
+    r"cities|streets|prisons|schools|agencies|forces|ministry|military|army|courts?|departments?|"
+    r"municipalit\w+|provinces?|regions?|mosques|camps|detention)\s+(?:\w+\s+)?(?:in|of|across|"
+    r"throughout)\s+(?:the\s+)?(?:mainland\s+)?$",
+    re.IGNORECASE,
+)
+_SENTENCE_OPENING = re.compile(r"^[\"“‘']?(?:(?:In|By|Since|Last|This|Now|Today|Meanwhile)\b[^,]{0,30},\s*)?$")
+_CITY_COMMA = re.compile(r",\s+$")
+
+
+@cache
+def _domestic_nouns() -> frozenset[str]:
+    return _nouns("domestic_nouns")
+
+
+def _followed_by_state(text: str, c: CountryRef) -> bool:
+    """"Chinese police", "China's public security ministry", "Chinese cities"."""
+    after = text[c.end : c.end + 40]
+    offset = 2 if _POSSESSIVE.match(after) else 0
+    words = _following_words(text, c.end + offset, 3)
+    return any(w in _domestic_nouns() for w in words)
+
+
+_FRONTED_PLACE = re.compile(r"^[\"“‘']?(?:In|Across|Throughout|Inside|Within|All\s+over)\s+(?:the\s+)?$")
+
+
+def _placed_there(text: str, c: CountryRef, sentence_start: int, place_start: int) -> bool:
+    """"installed cameras in Shenzhen", "used across China", "In the United States, the
+    software is employed by ...": a system put in the place."""
+    if _FRONTED_PLACE.match(text[sentence_start:place_start]):
+        after = text[c.end : c.end + 120]
+        m = _DOMESTIC_VERBS.search(after)
+        return m is not None and not _HOME_WORDS.search(after[: m.start()])
+    before = text[max(sentence_start, place_start - 110) : place_start]
+    if not _LOCATIVE.search(before):
+        return False
+    if _STATE_BEFORE_IN.search(before):
+        return True
+    if _HOME_WORDS.search(before[-50:]):
+        return False
+    return bool(_DOMESTIC_VERBS.search(before))
+
+
+def _subject_of_use(text: str, c: CountryRef, sentence_start: int) -> bool:
+    """"China has installed 200 million cameras": the country opens the sentence as the one
+    that acquires or uses."""
+    if not _SENTENCE_OPENING.match(text[sentence_start : c.start]):
+        return False
+    after = text[c.end : c.end + 60]
+    m = _DOMESTIC_VERBS.search(after)
+    return m is not None and not _HOME_WORDS.search(after[: m.start()])
+
+
+def states_domestic_use(text: str, c: CountryRef, sentence_start: int, countries: Sequence[CountryRef]) -> bool:
+    """Whether the text states a system in use in the supplier's own home country at this
+    mention, as the annotation guidelines require for a domestic deployment."""
+    if c.kind == "programme" or _followed_by_state(text, c):
+        return True
+    place_start = c.start
+    for other in countries:  # "installed in Shenzhen, China": the city's preposition counts
+        if other.end <= c.start and other.iso3 == c.iso3 and _CITY_COMMA.fullmatch(text[other.end : c.start]):
+            place_start = other.start
+    if _placed_there(text, c, sentence_start, place_start):
+        return True
+    return _subject_of_use(text, c, sentence_start)
+
+
+def _in_dateline(text: str, c: CountryRef, sentence_start: int, sentence_end: int) -> bool:
+    m = _DATELINE.match(text, sentence_start, sentence_end)
+    return m is not None and c.end <= m.end()
+
+
+def demote_home_countries(
+    text: str,
+    sentences: Sequence[tuple[int, int, Sequence[CountryRef]]],
+    homes: set[str],
+    all_homes: set[str],
+) -> None:
+    """A country that is the home of a named supplier (its headquarters, listing venue) is a
+    recipient only where the text states a system in use there; elsewhere it names the supplier
+    side. `homes` are the homes of suppliers the document also places abroad; a dateline that
+    is the home of any named supplier (`all_homes`) is a press release's head office even in a
+    story about no other country. `sentences` are (start, end, country mentions); roles are
+    changed in place."""
+    if not all_homes:
+        return
+    for start, end, countries in sentences:
+        for c in countries:
+            if c.role != RECIPIENT or c.iso3 not in all_homes:
+                continue
+            if c.iso3 not in homes and not _in_dateline(text, c, start, end):
+                continue
+            if not states_domestic_use(text, c, start, countries):
+                c.role = SUPPLIER

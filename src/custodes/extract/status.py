@@ -100,11 +100,12 @@ def _decide(s: dict[str, float]) -> str | None:
     return PLANNED if planned > s[DEPLOYED] else DEPLOYED
 
 
-def classify_status(sentences: list[str], default: str = DEPLOYED) -> str:
+def classify_status(sentences: list[str], default: str = DEPLOYED, frame: str | None = None) -> str:
     """Status of a record from its evidence sentences: a cancellation anywhere, else a plain
     statement of use anywhere, else the first sentence that states a status; `default` (the
-    document's status) when none of them says, or when they only tell the deal and the document
-    frames the system as deployed."""
+    document's status) when none of them says. A record whose sentences only tell the deal
+    (signed, awarded, won the bidding) is planned unless `frame`, the status the document states
+    about the same recipient, says the system is running."""
     per = [_scores(s) for s in sentences]
     if any(sc[CANCELLED] > 0 for sc in per):
         return CANCELLED
@@ -114,14 +115,19 @@ def classify_status(sentences: list[str], default: str = DEPLOYED) -> str:
     for sc in per:
         st = _decide(sc)
         if st is not None:
-            return default if st == PLANNED and deal_only and default == DEPLOYED else st
+            return DEPLOYED if st == PLANNED and deal_only and frame == DEPLOYED else st
     return default
 
 
 def document_status(sentences: list[str]) -> str:
     """The status the document states first: headline and lead set the frame of a story."""
+    return first_status(sentences) or DEPLOYED
+
+
+def first_status(sentences: list[str]) -> str | None:
+    """The first planned or deployed status the sentences state, if any."""
     for s in sentences:
         st = sentence_status(s)
         if st is not None and st != CANCELLED:
             return st
-    return DEPLOYED
+    return None
