@@ -37,12 +37,11 @@ def main() -> None:
         corpus = Path(tmp) / "corpus.jsonl"
         text_bytes = write_jsonl(corpus, args.docs, args.bytes)
         engine = open_database(Path(tmp) / "bench.db")
-        hook = None
+        ingestor = Ingestor(engine, max_bytes=50 * 1024 * 1024)
         if args.extract:
-            from custodes.analyse import after_store
+            from custodes.analyse import after_run, after_store
 
-            hook = after_store
-        ingestor = Ingestor(engine, max_bytes=50 * 1024 * 1024, after_store=hook)
+            ingestor = Ingestor(engine, max_bytes=50 * 1024 * 1024, after_store=after_store, after_run=after_run)
         start = time.perf_counter()
         summary = ingestor.run(plan_inputs([str(corpus)]), lambda _e: None)
         elapsed = time.perf_counter() - start

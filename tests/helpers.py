@@ -22,11 +22,13 @@ def run_cli(*args: str, db: Path | None = None, stdin: bytes | None = None,
 
 
 def synthetic_corpus(path: Path, n: int) -> Path:
-    """n distinct documents of about 1 KB each, as JSON Lines."""
+    """n distinct documents of about 1 KB each, as JSON Lines, each stating one deployment."""
     import json
 
+    countries = ("Kenya", "Ecuador", "Pakistan", "Serbia", "Uganda", "Bolivia", "Zambia")
     with path.open("w", encoding="utf-8") as handle:
         for i in range(n):
-            body = " ".join(f"word{(i * 7 + j) % 9973} item{i} paragraph{j}" for j in range(60))
-            handle.write(json.dumps({"id": f"s{i}", "text": f"Report {i}. {body}"}) + "\n")
+            body = " ".join(f"word{(i * 7 + j) % 9973} item{i} paragraph{j}" for j in range(50))
+            claim = f"The police of {countries[i % len(countries)]} installed Huawei surveillance cameras in 2019."
+            handle.write(json.dumps({"id": f"s{i}", "text": f"Report {i}. {claim} {body}"}) + "\n")
     return path

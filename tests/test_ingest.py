@@ -91,3 +91,16 @@ def test_dates_are_normalised_or_kept_aside() -> None:
     assert normalise_date("2021-05-17T08:30:00Z", extra) == "2021-05-17"
     assert normalise_date("17 May 2021", extra) is None
     assert extra == {"date_unparsed": "17 May 2021"}
+
+
+def test_document_stored_by_another_writer_meanwhile_is_unchanged(engine: Engine, tmp_path: Path) -> None:
+    first = Ingestor(engine, max_bytes=DEFAULT_MAX_BYTES)
+    second = Ingestor(engine, max_bytes=DEFAULT_MAX_BYTES)  # loaded before `first` stores anything
+    path = tmp_path / "a.txt"
+    path.write_text(BODY)
+    events: list[IngestEvent] = []
+    first.run(plan_inputs([str(path)]), events.append)
+    second.run(plan_inputs([str(path)]), events.append)
+    assert [e.kind for e in events] == ["stored", "unchanged"]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM documents")).scalar() == 1

@@ -41,3 +41,14 @@ def test_sigkill_during_ingest_leaves_consistent_database(tmp_path: Path) -> Non
     assert con.execute("SELECT count(*) FROM minhash_signatures").fetchone() == (len(stored),)
     assert con.execute("SELECT count(*) FROM documents_fts").fetchone() == (len(stored),)
     con.execute("INSERT INTO documents_fts(documents_fts) VALUES ('integrity-check')")
+    con.close()
+    # the next command finishes the killed run's work: every claim's deployment exists
+    from custodes.store.db import open_database
+
+    with open_database(db).connect() as conn:
+        orphans = conn.exec_driver_sql(
+            "SELECT count(*) FROM claims WHERE deployment_id NOT IN (SELECT id FROM deployments)").scalar()
+        queued = conn.exec_driver_sql("SELECT count(*) FROM stale_deployments").scalar()
+        claims = conn.exec_driver_sql("SELECT count(*) FROM claims").scalar()
+    assert claims and claims >= len(reported), "the corpus states a deployment in every document"
+    assert (orphans, queued) == (0, 0)

@@ -22,6 +22,7 @@ from custodes.resolve.vendors import VendorRegistry
 from custodes.store.claims import (
     ClaimRecord,
     MentionRecord,
+    refresh_stale_deployments,
     replace_document_claims,
     stale_document_ids,
 )
@@ -94,6 +95,12 @@ def after_store(conn: Connection, doc: StoredDocument) -> None:
     extract_document(conn, doc)
 
 
+def after_run(conn: Connection) -> None:
+    """Ingest hook: recompute, once, every deployment the run's claims touched."""
+    with conn.begin():
+        refresh_stale_deployments(conn, now_iso())
+
+
 def documents_to_extract(engine: Engine, everything: bool) -> list[str]:
     with engine.connect() as conn:
         return stale_document_ids(conn, EXTRACTOR_VERSION, reference_version(), everything)
@@ -113,4 +120,5 @@ def extract_stored(engine: Engine, document_ids: Iterable[str],
             total += written
             if on_done is not None:
                 on_done(doc_id, written)
+        after_run(conn)
     return total

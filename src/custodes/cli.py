@@ -83,12 +83,11 @@ def ingest(
 
     engine = _open(db)
     planned = plan_inputs(paths)
-    hook = None
+    ingestor = Ingestor(engine, max_bytes=max_bytes)
     if not no_extract:
-        from custodes.analyse import after_store
+        from custodes.analyse import after_run, after_store
 
-        hook = after_store
-    ingestor = Ingestor(engine, max_bytes=max_bytes, after_store=hook)
+        ingestor = Ingestor(engine, max_bytes=max_bytes, after_store=after_store, after_run=after_run)
     total = sum(item.size for item in planned)
 
     def on_event(event: IngestEvent) -> None:

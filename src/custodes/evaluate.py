@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from custodes.analyse import after_store
+from custodes.analyse import after_run, after_store
 from custodes.config import DEFAULT_MAX_BYTES
 from custodes.extract.scoring import ErrorItem, GoldDoc, Scores, errors, load_gold, score
 from custodes.ids import document_id, normalise_text
@@ -46,13 +46,14 @@ def evaluate(gold_path: Path, db_path: Path | None = None) -> EvalResult:
     gold = load_gold(gold_path)
     with tempfile.TemporaryDirectory() as tmp:
         engine = open_database(db_path or Path(tmp) / "eval.db")
-        ingestor = Ingestor(engine, max_bytes=DEFAULT_MAX_BYTES, after_store=after_store)
+        ingestor = Ingestor(engine, max_bytes=DEFAULT_MAX_BYTES, after_store=after_store, after_run=after_run)
         predictions: dict[str, list[dict[str, Any]]] = {}
         with engine.connect() as conn:
             for doc in gold:
                 ingestor.store_one(conn, SourceDocument(
                     source=str(gold_path), text=doc.text, locator=f"{gold_path}:{doc.id}",
                     title=doc.title or None, content_type="jsonl"))
+            after_run(conn)
             for doc in gold:
                 stored_id = document_id(normalise_text(doc.text))
                 rows = conn.execute(select(claims).where(claims.c.document_id == stored_id)

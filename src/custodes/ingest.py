@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import py3langid
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from custodes.ids import document_id, normalise_text
 from custodes.resolve.near_duplicates import (
@@ -25,13 +26,12 @@ from custodes.resolve.near_duplicates import (
 from custodes.sources import Planned, ReadFailure, SourceDocument, read_planned
 from custodes.store.documents import (
     StoredDocument,
-    document_exists,
     insert_document,
     iter_signatures,
 )
 
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
-_LANG_SAMPLE_CHARS = 600  # enough for a stable guess; langid cost grows with length
+_LANG_SAMPLE_CHARS = 400  # enough for a stable guess on prose; langid cost grows with length
 
 EVENT_KINDS = ("stored", "near_duplicate", "unchanged", "skipped", "failed")
 
@@ -65,16 +65,19 @@ class IngestSummary:
 
 
 AfterStore = Callable[[Connection, StoredDocument], None]
+AfterRun = Callable[[Connection], None]
 EventSink = Callable[[IngestEvent], None]
 
 
 class Ingestor:
     """Holds the near-duplicate index for one run over one database."""
 
-    def __init__(self, engine: Engine, *, max_bytes: int, after_store: AfterStore | None = None):
+    def __init__(self, engine: Engine, *, max_bytes: int, after_store: AfterStore | None = None,
+                 after_run: AfterRun | None = None):
         self.engine = engine
         self.max_bytes = max_bytes
         self.after_store = after_store
+        self.after_run = after_run
         self.index = NearDuplicateIndex()
         with engine.connect() as conn:
             self.index.load(iter_signatures(conn))
@@ -105,6 +108,8 @@ class Ingestor:
                         _advance(on_progress, result.bytes_read - done)
                         done = result.bytes_read
                 _advance(on_progress, max(item.size - done, 0))
+            if self.after_run is not None:
+                self.after_run(conn)
         return summary
 
     def store_one(self, conn: Connection, source: SourceDocument) -> IngestEvent:
@@ -113,11 +118,11 @@ class Ingestor:
         if not text:
             return IngestEvent("failed", source.locator, reason="no text after normalisation")
         doc_id = document_id(text)
+        unchanged = IngestEvent("unchanged", source.locator, document_id=doc_id, title=source.title)
+        if doc_id in self.index:  # the index holds every stored id, loaded at start
+            return unchanged
         try:
             with conn.begin():
-                if document_exists(conn, doc_id):
-                    return IngestEvent("unchanged", source.locator, document_id=doc_id,
-                                       title=source.title)
                 sig = signature(text)
                 match = self.index.best_match(sig)
                 group_id = match.group_id if match else doc_id
@@ -125,6 +130,8 @@ class Ingestor:
                 insert_document(conn, stored, signature_to_bytes(sig), NUM_PERM)
                 if self.after_store is not None:
                     self.after_store(conn, stored)
+        except IntegrityError:  # another process stored the same text meanwhile
+            return unchanged
         except Exception as exc:  # one bad document must not stop the batch
             return IngestEvent("failed", source.locator, reason=f"could not store: {exc}")
         self.index.add(doc_id, group_id, sig)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, insert
 
-from custodes.store.claims import ClaimRecord, replace_document_claims
+from custodes.store.claims import ClaimRecord, refresh_stale_deployments, replace_document_claims
 from custodes.store.schema import documents
 
 
@@ -19,6 +19,7 @@ def store_claims(engine: Engine, doc_id: str, group: str, records: list[ClaimRec
             ingested_at="2025-01-01T00:00:00+00:00", published="2024-06-01"))
         replace_document_claims(conn, doc_id, records, [], extractor_version="test", reference_version="test",
                                 now="2025-01-01T00:00:00+00:00")
+        refresh_stale_deployments(conn, "2025-01-01T00:00:00+00:00")
 
 
 def claim(country: str, supplier: str | None, supplier_country: str | None, tech: list[str],

@@ -6,11 +6,12 @@ from custodes.store.claims import (
     ClaimRecord,
     MentionRecord,
     deployment_id,
+    refresh_stale_deployments,
     replace_document_claims,
     stale_document_ids,
 )
 from custodes.store.documents import StoredDocument, insert_document
-from custodes.store.schema import claims, deployments, document_extractions, mentions
+from custodes.store.schema import claims, deployments, document_extractions, mentions, stale_deployments
 
 TEXT = "Freedonia bought cameras from Acme. The system opened in 2019."
 
@@ -37,6 +38,7 @@ def store(engine: Engine, doc_id: str, records: list[ClaimRecord], version: str 
         replace_document_claims(conn, doc_id, records,
                                 [MentionRecord("country", "FRE", "Freedonia", 0, 9)],
                                 extractor_version=version, reference_version="r1", now=now)
+        refresh_stale_deployments(conn, now)
 
 
 def test_near_duplicates_count_once_and_strongest_status_wins(engine: Engine) -> None:
@@ -88,3 +90,32 @@ def test_stale_documents(engine: Engine) -> None:
         assert stale_document_ids(conn, "v1", "r1") == ["doc-b"]
         assert stale_document_ids(conn, "v2", "r1") == ["doc-a", "doc-b"]
         assert stale_document_ids(conn, "v1", "r1", everything=True) == ["doc-a", "doc-b"]
+
+
+def test_deployments_wait_in_the_queue_until_refreshed(engine: Engine) -> None:
+    """Claims and the queue move together; deployments follow when the run refreshes them."""
+    add_doc(engine, "doc-a", "doc-a", None)
+    with engine.begin() as conn:
+        replace_document_claims(conn, "doc-a", [record()], [], extractor_version="v1",
+                                reference_version="r1", now="2025-01-01T00:00:00+00:00")
+    with engine.connect() as conn:
+        assert conn.execute(select(deployments)).all() == []
+        assert len(conn.execute(select(stale_deployments)).all()) == 1
+    with engine.begin() as conn:
+        assert refresh_stale_deployments(conn, "2025-01-02T00:00:00+00:00") == 1
+    with engine.connect() as conn:
+        assert len(conn.execute(select(deployments)).all()) == 1
+        assert conn.execute(select(stale_deployments)).all() == []
+
+
+def test_opening_the_database_finishes_a_killed_run(db_path) -> None:  # type: ignore[no-untyped-def]
+    from custodes.store.db import open_database
+
+    engine = open_database(db_path)
+    add_doc(engine, "doc-a", "doc-a", None)
+    with engine.begin() as conn:
+        replace_document_claims(conn, "doc-a", [record()], [], extractor_version="v1",
+                                reference_version="r1", now="2025-01-01T00:00:00+00:00")
+    engine.dispose()
+    with open_database(db_path).connect() as conn:
+        assert len(conn.execute(select(deployments)).all()) == 1

@@ -74,6 +74,9 @@ class NearDuplicateIndex:
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self._entries: dict[str, tuple[str, LeanMinHash]] = {}
 
+    def __contains__(self, document_id: object) -> bool:
+        return document_id in self._entries
+
     def __len__(self) -> int:
         return len(self._entries)
 

@@ -2,7 +2,9 @@
 
 A claim is replaced, never duplicated, when a document is extracted again: its id depends only
 on the document and the deployment key, so an unchanged claim keeps its `first_seen`.
-Deployments are recomputed from their claims whenever a claim of theirs changes.
+Deployments are recomputed from their claims: a document's transaction queues the deployments
+it touched in `stale_deployments`, and `refresh_stale_deployments` recomputes each queued one
+once, at the end of a run (or when the next command opens a database a killed run left behind).
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from custodes.ids import stable_id
-from custodes.store.schema import claims, deployments, document_extractions, documents, mentions
+from custodes.store.schema import (
+    claims,
+    deployments,
+    document_extractions,
+    documents,
+    mentions,
+    stale_deployments,
+)
 
 # Strength of what a status says about the equipment: in use beats ended beats intended.
 STATUS_STRENGTH = {"deployed": 3, "cancelled": 2, "planned": 1, "unknown": 0}
@@ -115,8 +124,26 @@ def replace_document_claims(conn: Connection, document_id: str, records: Sequenc
     conn.execute(insert(document_extractions).values(
         document_id=document_id, extractor_version=extractor_version,
         reference_version=reference_version, extracted_at=now, claims=len(seen), mentions=len(found)))
-    refresh_deployments(conn, affected, now)
+    queue_stale_deployments(conn, affected)
     return affected
+
+
+def queue_stale_deployments(conn: Connection, deployment_ids: Iterable[str]) -> None:
+    """Record, in the caller's transaction, that these deployments need recomputing."""
+    queued = set(conn.execute(select(stale_deployments.c.deployment_id)
+                              .where(stale_deployments.c.deployment_id.in_(list(deployment_ids)))).scalars())
+    fresh = [{"deployment_id": d} for d in sorted(set(deployment_ids) - queued)]
+    if fresh:
+        conn.execute(insert(stale_deployments), fresh)
+
+
+def refresh_stale_deployments(conn: Connection, now: str) -> int:
+    """Recompute every queued deployment once and empty the queue; the caller owns the transaction."""
+    queued = list(conn.execute(select(stale_deployments.c.deployment_id)).scalars())
+    if queued:
+        refresh_deployments(conn, queued, now)
+        conn.execute(delete(stale_deployments))
+    return len(queued)
 
 
 def _claim_values(record: ClaimRecord) -> dict[str, Any]:

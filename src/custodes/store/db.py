@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -61,8 +62,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def open_database(path: Path, *, migrate: bool = True) -> Engine:
-    """The one way the application opens its store."""
+    """The one way the application opens its store.
+
+    It also finishes what a killed run left: deployments queued for recomputation.
+    """
+    from custodes.store.claims import refresh_stale_deployments
+
     engine = create_sqlite_engine(path)
-    if migrate and current_revision(engine) != head_revision():
-        upgrade(engine)
+    if migrate:
+        if current_revision(engine) != head_revision():
+            upgrade(engine)
+        with engine.begin() as conn:
+            refresh_stale_deployments(conn, datetime.now(UTC).isoformat(timespec="seconds"))
     return engine

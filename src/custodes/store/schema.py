@@ -117,3 +117,9 @@ deployments = Table(
     Column("first_seen", String(32), nullable=False),
     Column("last_seen", String(32), nullable=False),
 )
+
+stale_deployments = Table(
+    "stale_deployments",
+    metadata,
+    Column("deployment_id", String(32), primary_key=True),
+)
