@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from custodes.ids import stable_id
@@ -89,50 +89,67 @@ def claim_id(document_id: str, record: ClaimRecord) -> str:
                      programme_key(record.program))
 
 
+# Statements built once: building a statement per row cost more than running it.
+_OLD_CLAIMS = select(claims.c.id, claims.c.deployment_id, claims.c.first_seen).where(
+    claims.c.document_id == bindparam("doc"))
+_DELETE_CLAIMS = delete(claims).where(claims.c.document_id == bindparam("doc"))
+_DELETE_MENTIONS = delete(mentions).where(mentions.c.document_id == bindparam("doc"))
+_DELETE_EXTRACTION = delete(document_extractions).where(document_extractions.c.document_id == bindparam("doc"))
+_QUEUED = select(stale_deployments.c.deployment_id).where(
+    stale_deployments.c.deployment_id.in_(bindparam("ids", expanding=True)))
+_CLAIMS_OF_DEPLOYMENT = (
+    select(claims, documents.c.group_id, documents.c.published, documents.c.ingested_at)
+    .join(documents, documents.c.id == claims.c.document_id)
+    .where(claims.c.deployment_id == bindparam("dep")))
+_DEPLOYMENT_FIRST_SEEN = select(deployments.c.first_seen).where(deployments.c.id == bindparam("dep"))
+_DELETE_DEPLOYMENT = delete(deployments).where(deployments.c.id == bindparam("dep"))
+_UPDATE_DEPLOYMENT = update(deployments).where(deployments.c.id == bindparam("dep_id"))
+
+
 def replace_document_claims(conn: Connection, document_id: str, records: Sequence[ClaimRecord],
                             found: Sequence[MentionRecord], *, extractor_version: str,
                             reference_version: str, now: str) -> set[str]:
     """Store a document's extraction; returns the deployment ids whose claims changed.
 
-    The caller owns the transaction, so claims, mentions and deployments move together.
+    The caller owns the transaction, so claims, mentions and the deployment queue move together.
     """
-    old = {row.id: row for row in conn.execute(
-        select(claims.c.id, claims.c.deployment_id, claims.c.first_seen)
-        .where(claims.c.document_id == document_id))}
+    old = {row.id: row for row in conn.execute(_OLD_CLAIMS, {"doc": document_id})}
     affected = {row.deployment_id for row in old.values()}
-    conn.execute(delete(claims).where(claims.c.document_id == document_id))
-    conn.execute(delete(mentions).where(mentions.c.document_id == document_id))
-    seen: set[str] = set()
+    conn.execute(_DELETE_CLAIMS, {"doc": document_id})
+    conn.execute(_DELETE_MENTIONS, {"doc": document_id})
+    rows: dict[str, dict[str, Any]] = {}
     for record in records:
         cid = claim_id(document_id, record)
-        if cid in seen:
+        if cid in rows:
             continue
-        seen.add(cid)
         dep = deployment_id(record.country, record.supplier, record.supplier_country, record.program,
                             record.vendor_id)
         affected.add(dep)
-        first_seen = old[cid].first_seen if cid in old else now
-        conn.execute(insert(claims).values(
-            id=cid, document_id=document_id, deployment_id=dep,
-            **_claim_values(record), extractor_version=extractor_version,
-            reference_version=reference_version, first_seen=first_seen, last_seen=now))
+        rows[cid] = {"id": cid, "document_id": document_id, "deployment_id": dep, **_claim_values(record),
+                     "extractor_version": extractor_version, "reference_version": reference_version,
+                     "first_seen": old[cid].first_seen if cid in old else now, "last_seen": now}
+    if rows:
+        conn.execute(insert(claims), list(rows.values()))
     if found:
         conn.execute(insert(mentions), [
             {"document_id": document_id, "kind": m.kind, "value": m.value, "surface": m.surface,
              "start": m.start, "end": m.end} for m in found])
-    conn.execute(delete(document_extractions).where(document_extractions.c.document_id == document_id))
-    conn.execute(insert(document_extractions).values(
-        document_id=document_id, extractor_version=extractor_version,
-        reference_version=reference_version, extracted_at=now, claims=len(seen), mentions=len(found)))
+    conn.execute(_DELETE_EXTRACTION, {"doc": document_id})
+    conn.execute(insert(document_extractions), {
+        "document_id": document_id, "extractor_version": extractor_version,
+        "reference_version": reference_version, "extracted_at": now, "claims": len(rows),
+        "mentions": len(found)})
     queue_stale_deployments(conn, affected)
     return affected
 
 
 def queue_stale_deployments(conn: Connection, deployment_ids: Iterable[str]) -> None:
     """Record, in the caller's transaction, that these deployments need recomputing."""
-    queued = set(conn.execute(select(stale_deployments.c.deployment_id)
-                              .where(stale_deployments.c.deployment_id.in_(list(deployment_ids)))).scalars())
-    fresh = [{"deployment_id": d} for d in sorted(set(deployment_ids) - queued)]
+    ids = sorted(set(deployment_ids))
+    if not ids:
+        return
+    queued = set(conn.execute(_QUEUED, {"ids": ids}).scalars())
+    fresh = [{"deployment_id": d} for d in ids if d not in queued]
     if fresh:
         conn.execute(insert(stale_deployments), fresh)
 
@@ -165,20 +182,15 @@ def _claim_values(record: ClaimRecord) -> dict[str, Any]:
 def refresh_deployments(conn: Connection, deployment_ids: Iterable[str], now: str) -> None:
     """Recompute each deployment from its claims; one with no claims left is removed."""
     for dep in deployment_ids:
-        rows = conn.execute(
-            select(claims, documents.c.group_id, documents.c.published, documents.c.ingested_at)
-            .join(documents, documents.c.id == claims.c.document_id)
-            .where(claims.c.deployment_id == dep)
-        ).mappings().all()
-        existing = conn.execute(select(deployments.c.first_seen).where(deployments.c.id == dep)).first()
+        rows = conn.execute(_CLAIMS_OF_DEPLOYMENT, {"dep": dep}).mappings().all()
+        existing = conn.execute(_DEPLOYMENT_FIRST_SEEN, {"dep": dep}).first()
         if not rows:
-            conn.execute(delete(deployments).where(deployments.c.id == dep))
-            continue
-        values = aggregate_claims(rows)
-        if existing is None:
-            conn.execute(insert(deployments).values(id=dep, **values, first_seen=now, last_seen=now))
+            conn.execute(_DELETE_DEPLOYMENT, {"dep": dep})
+        elif existing is None:
+            conn.execute(insert(deployments),
+                         {"id": dep, **aggregate_claims(rows), "first_seen": now, "last_seen": now})
         else:
-            conn.execute(update(deployments).where(deployments.c.id == dep).values(**values, last_seen=now))
+            conn.execute(_UPDATE_DEPLOYMENT, {"dep_id": dep, **aggregate_claims(rows), "last_seen": now})
 
 
 def aggregate_claims(rows: Sequence[Any]) -> dict[str, Any]:
