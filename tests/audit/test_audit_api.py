@@ -8,11 +8,12 @@ import httpx
 import pytest
 
 from custodes.web.audit_api import MAX_BODY_BYTES
-from tests.audit.conftest import FIXTURES, AuditServer
+from tests.audit.conftest import FIXTURES
+from tests.helpers import LiveServer
 
 
 @pytest.fixture
-def http(audit_server: AuditServer) -> Iterator[httpx.Client]:
+def http(audit_server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=audit_server.url, timeout=60, trust_env=False) as client:
         yield client
 

@@ -9,19 +9,14 @@ tables dropped, standing in for a database made before migration 0004.
 
 from __future__ import annotations
 
-import socket
 import sqlite3
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
-from custodes.web.app import create_app
-from tests.helpers import run_cli
+from tests.helpers import LiveServer, free_port, run_cli  # noqa: F401  (re-exported for tests)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLES = FIXTURES / "articles.jsonl"
@@ -75,38 +70,6 @@ def old_db(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
             conn.execute(f"DROP TABLE IF EXISTS {table}")
         conn.execute("UPDATE alembic_version SET version_num = '0003'")
     return db
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class LiveServer:
-    """uvicorn serving `create_app(db)` in a thread, on 127.0.0.1 only."""
-
-    def __init__(self, db: Path) -> None:
-        self.db = db
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(db), host="127.0.0.1", port=self.port, log_level="warning",
-                                access_log=False)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
