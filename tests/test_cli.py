@@ -46,6 +46,9 @@ def test_ingest_ok_exits_0_and_documents_show_stats(tmp_path: Path) -> None:
     shown = run_cli("show", events[0]["document_id"][:10], db=db)
     assert shown.returncode == 0
     assert "two hundred cameras" in shown.stdout
+    hits = json.loads(run_cli("search", "six hundred", "--documents", "--json", db=db).stdout)
+    assert [h["document_id"] for h in hits] == [events[1]["document_id"]]
+    assert "[six] [hundred]" in hits[0]["snippet"]
     stats = json.loads(run_cli("stats", "--json", db=db).stdout)
     assert stats["documents"] == 2 and stats["by_type"] == {"html": 1, "text": 1}
 

@@ -443,14 +443,25 @@ def search(
     query: Annotated[str, typer.Argument(help="Words to find in evidence sentences.")],
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="Most hits shown.")] = 20,
+    in_documents: Annotated[bool, typer.Option("--documents", help="Search whole documents, not evidence.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
-    """Full-text search over evidence sentences.
+    """Full-text search over evidence sentences (or, with --documents, over whole documents).
 
     Example: [bold]custodes search "facial recognition"[/bold]
     """
-    from custodes.index.profiles import search_evidence
+    from custodes.index.profiles import fts_query, search_evidence
+    from custodes.store.documents import search_documents
 
+    if in_documents:
+        with _open(db).connect() as conn:
+            found = search_documents(conn, fts_query(query), limit)
+        if as_json:
+            print(json.dumps([{"document_id": d, "title": t, "snippet": snip} for d, t, snip in found],
+                             ensure_ascii=False, indent=2))
+        for doc_id, title, snippet in [] if as_json else found:
+            console.print(f"[bold]{doc_id}[/bold] {title or ''}: {snippet}", highlight=False, markup=False)
+        return
     with _open(db).connect() as conn:
         hits = search_evidence(conn, query, limit)
     if as_json:

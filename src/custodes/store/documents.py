@@ -85,18 +85,13 @@ def list_documents(conn: Connection, limit: int = 20, offset: int = 0) -> list[S
     return [_row_to_document(row) for row in conn.execute(query)]
 
 
-def iter_documents(conn: Connection) -> Iterator[StoredDocument]:
-    for row in conn.execute(select(documents).order_by(documents.c.pk)):
-        yield _row_to_document(row)
-
-
 def group_members(conn: Connection, group_id: str) -> list[str]:
     query = select(documents.c.id).where(documents.c.group_id == group_id).order_by(documents.c.pk)
     return [row[0] for row in conn.execute(query)]
 
 
 def search_documents(conn: Connection, query: str, limit: int = 20) -> list[tuple[str, str | None, str]]:
-    """FTS5 match over title and text: (id, title, snippet)."""
+    """FTS5 match over title and text: (id, title, snippet). `query` is FTS5 syntax; quote user input."""
     sql = text(
         "SELECT d.id, d.title, snippet(documents_fts, 1, '[', ']', ' … ', 12) "
         "FROM documents_fts JOIN documents d ON d.pk = documents_fts.rowid "
