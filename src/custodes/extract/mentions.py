@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Protocol
+from typing import Any
 
 import ahocorasick
 
@@ -28,53 +28,16 @@ from custodes.extract.companies import (
 )
 from custodes.extract.cues import cue_lists
 from custodes.extract.sentences import Sentence
+from custodes.resolve.countries import CountryMention, Gazetteer
+from custodes.resolve.vendors import Vendor, VendorMention, VendorRegistry
 
-
-class CountryLike(Protocol):
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def surface(self) -> str: ...
-    @property
-    def iso3(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-
-
-class VendorLike(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def guideline_name(self) -> bool: ...
-    @property
-    def country(self) -> str | None: ...
-    @property
-    def categories(self) -> Sequence[str]: ...
-
-
-class VendorMentionLike(Protocol):
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def surface(self) -> str: ...
-
-    @property
-    def vendor(self) -> VendorLike: ...
-
-
-class CountryFinder(Protocol):
-    def find(self, text: str) -> Sequence[CountryLike]: ...
-
-
-class VendorFinder(Protocol):
-    def find(self, text: str) -> Sequence[VendorMentionLike]: ...
-    def resolve(self, name: str) -> VendorLike | None: ...
+# The extractor works on the resolvers' own records. These names were protocols when tests used
+# stand-in resolvers; the tests now use the real gazetteer and registry.
+CountryLike = CountryMention
+VendorLike = Vendor
+VendorMentionLike = VendorMention
+CountryFinder = Gazetteer
+VendorFinder = VendorRegistry
 
 
 @dataclass
