@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
@@ -31,14 +32,29 @@ from custodes.store.documents import StoredDocument, get_document
 
 @cache
 def reference_version() -> str:
-    """Hash of the reference data the extractor reads: a change re-extracts affected claims."""
+    """Hash of the reference data the extractor reads (registry, gazetteer, taxonomy, cues, the
+    language packs and the scorer model): a change re-extracts affected claims."""
     digest = hashlib.sha256()
     data = resources.files("custodes") / "data"
-    for entry in sorted(data.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith((".yaml", ".yml")):
-            digest.update(entry.name.encode())
-            digest.update(entry.read_bytes())
+    for name, entry in _reference_files(data, ""):
+        digest.update(name.encode())
+        digest.update(entry.read_bytes())
     return digest.hexdigest()[:12]
+
+
+_REFERENCE_DIRS = ("lang", "model")  # data/datasets holds imported datasets, not extraction data
+
+
+def _reference_files(folder: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
+    out: list[tuple[str, Traversable]] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        name = prefix + entry.name
+        if entry.is_dir():
+            if prefix or entry.name in _REFERENCE_DIRS:
+                out += _reference_files(entry, name + "/")
+        elif entry.name.endswith((".yaml", ".yml", ".json")):
+            out.append((name, entry))
+    return out
 
 
 def registry_vendor_id(dep: Deployment) -> str | None:

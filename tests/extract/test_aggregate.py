@@ -70,3 +70,15 @@ def test_financing_sentence_naming_no_party_belongs_to_the_only_recipient() -> N
     (d,) = run(text)
     assert d.financing is not None and d.financing.loan
     assert (d.financing.lender, d.financing.amount) == ("Export-Import Bank of China", 275e6)
+
+
+def test_financing_stated_a_sentence_after_the_deal_is_the_deals() -> None:
+    text = ("Huawei installed a camera network for the police of Zambia in 2016. "
+            "The network came with a price tag of $95 million. "
+            "The government had to take out a loan to pay for it.")
+    from custodes.extract import extract as run
+    gaz_free = [d for d in run(text) if d.financing is not None]
+    assert gaz_free, "the amount and the loan of the next sentences make one financing statement"
+    fin = gaz_free[0].financing
+    assert fin is not None and fin.amount == 95_000_000 and fin.currency == "USD" and fin.loan
+    assert fin.evidence is not None and text[fin.evidence.start:fin.evidence.end] == fin.evidence.text

@@ -119,3 +119,16 @@ def test_opening_the_database_finishes_a_killed_run(db_path) -> None:  # type: i
     engine.dispose()
     with open_database(db_path).connect() as conn:
         assert len(conn.execute(select(deployments)).all()) == 1
+
+
+def test_a_programme_name_adds_to_a_deal_and_does_not_split_it(engine: Engine) -> None:
+    add_doc(engine, "doc-a", "doc-a", "2020-01-01")
+    add_doc(engine, "doc-c", "doc-c", "2021-03-01")
+    named = record()
+    named.program = "Safe Freedonia"
+    store(engine, "doc-a", [named])
+    store(engine, "doc-c", [record()])  # the same deal, its programme unnamed
+    with engine.connect() as conn:
+        rows = conn.execute(select(deployments)).mappings().all()
+    assert len(rows) == 1
+    assert rows[0]["program"] == "Safe Freedonia" and rows[0]["sources"] == 2

@@ -21,7 +21,7 @@ from custodes.extract.context import SentenceContext
 from custodes.extract.dates import document_year, first_deployment_year
 from custodes.extract.financing import find_financing
 from custodes.extract.linker import Candidate
-from custodes.extract.model import Deployment, Evidence, Financing
+from custodes.extract.model import Deployment, Evidence, Financing, supplier_key
 from custodes.extract.programme import ProgrammeMention, programme_in
 from custodes.extract.status import CANCELLED, classify_status, document_status, sentence_status
 
@@ -42,11 +42,7 @@ class _Group:
 
 
 def _key(c: Candidate) -> tuple[str, str, str]:
-    if c.vendor_id:
-        return (c.country, "v", c.vendor_id)
-    if c.supplier:
-        return (c.country, "s", " ".join(c.supplier.lower().split()))
-    return (c.country, "c", c.supplier_country or "")
+    return (c.country, *supplier_key(c.supplier, c.vendor_id, c.supplier_country))
 
 
 def _continues(ctx: SentenceContext) -> bool:
@@ -131,14 +127,12 @@ class _Lead:
     """Who the headline and lead sentences are about: recipients and named suppliers."""
 
     countries: dict[int, set[str]] = field(default_factory=dict)
-    suppliers: dict[int, set[str]] = field(default_factory=dict)
+    suppliers: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
     several_recipients: bool = False  # the document's records are in more than one country
 
 
-def _supplier_key(supplier: str | None, vendor_id: str | None) -> str | None:
-    if vendor_id:
-        return "v:" + vendor_id
-    return "s:" + " ".join(supplier.lower().split()) if supplier else None
+def _supplier_key(supplier: str | None, vendor_id: str | None) -> tuple[str, str] | None:
+    return supplier_key(supplier, vendor_id, None) if supplier or vendor_id else None
 
 
 def _continues_record(i: int, g: _Group, lead: _Lead) -> bool:
@@ -268,17 +262,47 @@ def _financing(
     contexts: Sequence[SentenceContext],
     fallback: Sequence[int] = (),
     seen: dict[int, Financing | None] | None = None,
+    others: Mapping[int, set[str]] | None = None,
 ) -> Financing | None:
     """Financing stated by the record's own sentences, else by `fallback` sentences ("The
     programme was financed with a loan from ...", which names no party of its own). `seen`
     keeps each sentence's answer across the records of a document."""
     cache = {} if seen is None else seen
+    found: Financing | None = None
     for i in [*g.sentences, *fallback]:
         if i not in cache:
             s = contexts[i].sentence
             cache[i] = find_financing(text, s.start, s.end)
         if cache[i] is not None:
-            return cache[i]
+            found = cache[i]
+            break
+    if found is not None and found.amount is not None:
+        return found
+    return _passage_financing(text, g, contexts, others or {}) or found
+
+
+# How far a deal's passage runs past its own sentence: "It came with a $180m price tag. The
+# government had to borrow the money from China." states the terms a sentence or two later.
+PASSAGE_SENTENCES = 2
+
+
+def _passage_financing(
+    text: str, g: _Group, contexts: Sequence[SentenceContext], others: Mapping[int, set[str]]
+) -> Financing | None:
+    """Terms stated in the sentences right after one of the record's own, up to a sentence
+    about another recipient: the passage is read as one span, so an amount in one sentence and
+    the loan or lender in the next make one financing statement."""
+    for i in g.sentences:
+        end = i
+        for j in range(i + 1, min(len(contexts), i + 1 + PASSAGE_SENTENCES)):
+            if others.get(j, set()) - {g.country}:
+                break
+            end = j
+        if end == i:
+            continue
+        found = find_financing(text, contexts[i].sentence.start, contexts[end].sentence.end)
+        if found is not None and found.amount is not None:
+            return found
     return None
 
 
@@ -373,7 +397,7 @@ def build_deployments(
                 status=status,
                 evidence=_evidence(text, g, contexts),
                 confidence=_confidence(g),
-                financing=_financing(text, g, contexts, fin_fallback, financing_seen),
+                financing=_financing(text, g, contexts, fin_fallback, financing_seen, recipients),
                 extra={"vendor_id": g.vendor_id} if g.vendor_id else {},
             )
         )

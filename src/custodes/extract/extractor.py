@@ -1,25 +1,31 @@
-"""Deployment extraction from one document: sentences, cues, mentions, links, records.
+"""Deployment extraction from one document, as a pipeline of components over one Doc.
 
-Everything is regular expressions and Aho-Corasick automata over the text, so a document costs
-time linear in its length and no model has to be loaded.
+sentences -> cues -> mentions -> roles and rule links -> rule records -> candidates ->
+scores -> records. The rules (Aho-Corasick automata and patterns over the text) are cheap and
+linear; the learned scorer weighs their verdicts together with the candidates' other features,
+so a document costs time linear in its length and no model framework is loaded at run time.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from custodes.extract.aggregate import build_deployments
+from custodes.extract.candidates import PairCandidate, generate
 from custodes.extract.context import sentence_contexts
 from custodes.extract.cues import CueMatch
+from custodes.extract.doc import Component, Doc, Pipeline
 from custodes.extract.factsheet import factsheet_candidates
-from custodes.extract.linker import SentenceMentions, bucket, link
+from custodes.extract.linker import Candidate, SentenceMentions, bucket, link
 from custodes.extract.mentions import CountryFinder, VendorFinder, find_mentions
 from custodes.extract.model import Deployment
 from custodes.extract.programme import find_programmes
 from custodes.extract.roles import BYSTANDER, INTERNAL, RECIPIENT
+from custodes.extract.scorer import Scorer, default_scorer
 from custodes.extract.sentences import SentenceIndex, split_sentences
 
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.4.0"
 
 
 @cache
@@ -46,11 +52,197 @@ def _add_product_tech(per_sentence: list[SentenceMentions]) -> None:
     """A product named in a sentence states its technology there ("use NeoFace to match
     footage" is face recognition), as a cue phrase would."""
     for sm in per_sentence:
-        added = [
-            CueMatch(s.start, s.end, s.surface, t) for s in sm.suppliers for t in s.product_tech
-        ]
+        added = [CueMatch(s.start, s.end, s.surface, t) for s in sm.suppliers for t in s.product_tech]
         if added:
             sm.ctx.tech = sorted([*sm.ctx.tech, *added], key=lambda m: m.start)
+
+
+@dataclass
+class Sentencizer:
+    name: str = "sentences"
+    requires: tuple[str, ...] = ()
+    assigns: tuple[str, ...] = ("sentences",)
+
+    def __call__(self, doc: Doc) -> None:
+        sentences = split_sentences(doc.text)
+        doc.add("sentences", sentences)
+        if not sentences:
+            doc.halt(self.name)
+
+
+@dataclass
+class CueTagger:
+    """Sentence-level cues: deployment verbs and nouns, hedges, bans, technology phrases."""
+
+    name: str = "cues"
+    requires: tuple[str, ...] = ("sentences",)
+    assigns: tuple[str, ...] = ("contexts",)
+
+    def __call__(self, doc: Doc) -> None:
+        doc.add("contexts", sentence_contexts(doc.text, SentenceIndex(doc["sentences"])))
+
+
+@dataclass
+class MentionFinder:
+    """Country and supplier mentions, grouped by sentence."""
+
+    gazetteer: CountryFinder
+    vendors: VendorFinder
+    name: str = "mentions"
+    requires: tuple[str, ...] = ("sentences", "contexts")
+    assigns: tuple[str, ...] = ("mentions", "sentence_mentions")
+
+    def __call__(self, doc: Doc) -> None:
+        found = find_mentions(doc.text, doc["sentences"], self.gazetteer, self.vendors)
+        per_sentence = bucket(doc["contexts"], found.countries, found.suppliers)
+        _add_product_tech(per_sentence)
+        doc.add("mentions", found)
+        doc.add("sentence_mentions", per_sentence)
+
+
+@dataclass
+class RuleLinker:
+    """Roles of country mentions, parties of each sentence, and the rules' own links."""
+
+    gazetteer: CountryFinder
+    vendors: VendorFinder
+    name: str = "rule_links"
+    requires: tuple[str, ...] = ("sentence_mentions", "mentions")
+    assigns: tuple[str, ...] = ("rule_candidates", "field_candidates", "programmes", "recipients_by_sentence",
+                                "bare_sentences")
+
+    def __call__(self, doc: Doc) -> None:
+        per_sentence: list[SentenceMentions] = doc["sentence_mentions"]
+        fields = factsheet_candidates(doc.text, doc["sentences"], self.gazetteer, self.vendors,
+                                      doc["mentions"].spellings)
+        doc.add("rule_candidates", link(doc.text, per_sentence) + fields)
+        doc.add("field_candidates", fields)
+        doc.add("programmes", find_programmes(doc.text))
+        doc.add("recipients_by_sentence", {
+            sm.ctx.sentence.index: {c.iso3 for c in sm.countries if c.role == RECIPIENT} for sm in per_sentence
+        })
+        doc.add("bare_sentences", frozenset(sm.ctx.sentence.index for sm in per_sentence if _names_no_party(sm)))
+
+
+def _records(doc: Doc, cands: list[Candidate]) -> list[Deployment]:
+    return build_deployments(doc.text, cands, doc["contexts"], doc["programmes"],
+                             doc["recipients_by_sentence"], doc["bare_sentences"])
+
+
+@dataclass
+class RuleRecords:
+    """What the rules alone would record: a feature for the scorer, and the fallback."""
+
+    name: str = "rule_records"
+    requires: tuple[str, ...] = ("rule_candidates", "contexts", "programmes")
+    assigns: tuple[str, ...] = ("rule_records",)
+
+    def __call__(self, doc: Doc) -> None:
+        doc.add("rule_records", _records(doc, doc["rule_candidates"]))
+
+
+@dataclass
+class CandidateGenerator:
+    name: str = "candidates"
+    requires: tuple[str, ...] = ("sentence_mentions", "rule_candidates", "rule_records")
+    assigns: tuple[str, ...] = ("candidates",)
+
+    def __call__(self, doc: Doc) -> None:
+        keys = [(d.country, *_record_key(d)) for d in doc["rule_records"]]
+        doc.add("candidates", generate(doc["sentence_mentions"], doc["rule_candidates"], keys))
+
+
+def _record_key(d: Deployment) -> tuple[str, str]:
+    from custodes.extract.model import supplier_key
+
+    return supplier_key(d.supplier, d.extra.get("vendor_id"), d.supplier_country)
+
+
+@dataclass
+class CandidateScorer:
+    """Probability that each candidate is a deployment the document states."""
+
+    scorer: Scorer
+    name: str = "scores"
+    requires: tuple[str, ...] = ("candidates",)
+    assigns: tuple[str, ...] = ("scores",)
+
+    def __call__(self, doc: Doc) -> None:
+        doc.add("scores", [self.scorer.probability(c.features) for c in doc["candidates"]])
+
+
+@dataclass
+class RecordBuilder:
+    """Accepted candidates become records: the rules' sentences where they linked the pair,
+    else the sentences that name both sides. Labelled fields ("Developer: X", "Country: Y")
+    state their pairs outright, so they are recorded without being scored; the scorer learned
+    from prose."""
+
+    scorer: Scorer
+    name: str = "records"
+    requires: tuple[str, ...] = ("candidates", "scores", "rule_candidates", "field_candidates", "contexts",
+                                 "programmes")
+    assigns: tuple[str, ...] = ("deployments",)
+
+    def __call__(self, doc: Doc) -> None:
+        stated = {(c.country, *_cand_key(c)) for c in doc["field_candidates"]}
+        accepted = {c.key: (c, p) for c, p in zip(doc["candidates"], doc["scores"], strict=True)
+                    if c.key in stated or self.scorer.accepts(c.features)}
+        by_key: dict[tuple[str, str, str], list[Candidate]] = {}
+        vague: list[Candidate] = []  # a rejected unnamed statement still tells a kept deal's technology
+        countries = {k[0] for k in accepted}
+        for rc in doc["rule_candidates"]:
+            k = (rc.country, *_cand_key(rc))
+            if k in accepted:
+                by_key.setdefault(k, []).append(rc)
+            elif rc.supplier is None and rc.country in countries:
+                vague.append(rc)
+        cands: list[Candidate] = list(vague)
+        for k, (pc, _) in accepted.items():
+            cands.extend(by_key.get(k) or _synthesise(pc))
+        records = []
+        for d in _records(doc, cands):
+            hit = accepted.get((d.country, *_record_key(d)))
+            if hit is not None:
+                d.confidence = round(hit[1], 3)
+                records.append(d)
+        doc.add("deployments", records)
+
+
+def _cand_key(c: Candidate) -> tuple[str, str]:
+    from custodes.extract.model import supplier_key
+
+    return supplier_key(c.supplier, c.vendor_id, c.supplier_country)
+
+
+def _synthesise(pc: PairCandidate) -> list[Candidate]:
+    """Linker candidates for a pair the rules did not link: one per sentence naming both."""
+    return [Candidate(i, pc.country, pc.supplier, pc.supplier_country, pc.registered, pc.categories,
+                      vendor_id=pc.vendor_id) for i in pc.sentences[:3]]
+
+
+def build_pipeline(
+    gazetteer: CountryFinder | None = None,
+    vendors: VendorFinder | None = None,
+    scorer: Scorer | None = None,
+    until: str | None = None,
+) -> Pipeline:
+    """The English pipeline; `until` stops after the named component (training stops at
+    the candidates)."""
+    gaz = gazetteer or _default_gazetteer()
+    ven = vendors or _default_vendors()
+    sc = scorer or default_scorer()
+    components: list[Component] = [Sentencizer(), CueTagger(), MentionFinder(gaz, ven), RuleLinker(gaz, ven), RuleRecords(),
+                  CandidateGenerator(), CandidateScorer(sc), RecordBuilder(sc)]
+    if until is not None:
+        names = [c.name for c in components]
+        components = components[: names.index(until) + 1]
+    return Pipeline(components)
+
+
+@cache
+def _default_pipeline() -> Pipeline:
+    return build_pipeline()
 
 
 def extract(
@@ -59,17 +251,6 @@ def extract(
     vendors: VendorFinder | None = None,
 ) -> list[Deployment]:
     """The deployments a document states as fact, one per (recipient, supplier) pair."""
-    gaz = gazetteer or _default_gazetteer()
-    ven = vendors or _default_vendors()
-    sentences = split_sentences(text)
-    if not sentences:
-        return []
-    contexts = sentence_contexts(text, SentenceIndex(sentences))
-    found = find_mentions(text, sentences, gaz, ven)
-    per_sentence = bucket(contexts, found.countries, found.suppliers)
-    _add_product_tech(per_sentence)
-    cands = link(text, per_sentence)
-    cands += factsheet_candidates(text, sentences, gaz, ven, found.spellings)
-    recipients = {sm.ctx.sentence.index: {c.iso3 for c in sm.countries if c.role == RECIPIENT} for sm in per_sentence}
-    bare = frozenset(sm.ctx.sentence.index for sm in per_sentence if _names_no_party(sm))
-    return build_deployments(text, cands, contexts, find_programmes(text), recipients, bare)
+    pipeline = _default_pipeline() if gazetteer is None and vendors is None else build_pipeline(gazetteer, vendors)
+    doc = pipeline(Doc(text))
+    return list(doc.layers.get("deployments", []))

@@ -66,3 +66,14 @@ class Deployment:
             "status": self.status,
             "evidence": " ".join(e.text for e in self.evidence),
         }
+
+
+def supplier_key(supplier: str | None, vendor_id: str | None, supplier_country: str | None) -> tuple[str, str]:
+    """The one key that says two statements name the same supplier side: a registry vendor by
+    its id (whatever alias the text used), another company by its folded name, an unnamed one
+    by its nationality ("" when even that is unknown)."""
+    if vendor_id:
+        return ("v", vendor_id)
+    if supplier:
+        return ("s", " ".join(supplier.split()).casefold())
+    return ("c", supplier_country or "")

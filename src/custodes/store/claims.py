@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
+from custodes.extract.model import supplier_key as extract_supplier_key
 from custodes.ids import stable_id
 from custodes.store.schema import (
     claims,
@@ -64,12 +65,10 @@ class ClaimRecord:
 
 
 def supplier_key(supplier: str | None, supplier_country: str | None, vendor_id: str | None = None) -> str:
-    """Registry vendor, else the named supplier, else the supplier country (the guidelines' key)."""
-    if vendor_id:
-        return "v:" + vendor_id
-    if supplier:
-        return "s:" + " ".join(supplier.casefold().split())
-    return "c:" + (supplier_country or "")
+    """Registry vendor, else the named supplier, else the supplier country (the guidelines' key),
+    as the extractor keys them (`custodes.extract.model.supplier_key`)."""
+    kind, value = extract_supplier_key(supplier, vendor_id, supplier_country)
+    return f"{kind}:{value}"
 
 
 def programme_key(program: str | None) -> str:
@@ -77,16 +76,16 @@ def programme_key(program: str | None) -> str:
 
 
 def deployment_id(country: str, supplier: str | None, supplier_country: str | None,
-                  program: str | None, vendor_id: str | None = None) -> str:
-    """`dep-` id over (country, registry vendor or supplier or supplier country, programme)."""
-    return stable_id("dep", country, supplier_key(supplier, supplier_country, vendor_id), programme_key(program))
+                  vendor_id: str | None = None) -> str:
+    """`dep-` id over (country, registry vendor or supplier or supplier country): one deal,
+    whether or not a source names its programme (since migration 0007)."""
+    return stable_id("dep", country, supplier_key(supplier, supplier_country, vendor_id))
 
 
 def claim_id(document_id: str, record: ClaimRecord) -> str:
-    """`clm-` id over (document, country, supplier or supplier country, programme)."""
+    """`clm-` id over (document, country, supplier or supplier country)."""
     return stable_id("clm", document_id, record.country,
-                     supplier_key(record.supplier, record.supplier_country, record.vendor_id),
-                     programme_key(record.program))
+                     supplier_key(record.supplier, record.supplier_country, record.vendor_id))
 
 
 # Statements built once: building a statement per row cost more than running it.
@@ -122,8 +121,7 @@ def replace_document_claims(conn: Connection, document_id: str, records: Sequenc
         cid = claim_id(document_id, record)
         if cid in rows:
             continue
-        dep = deployment_id(record.country, record.supplier, record.supplier_country, record.program,
-                            record.vendor_id)
+        dep = deployment_id(record.country, record.supplier, record.supplier_country, record.vendor_id)
         affected.add(dep)
         rows[cid] = {"id": cid, "document_id": document_id, "deployment_id": dep, **_claim_values(record),
                      "extractor_version": extractor_version, "reference_version": reference_version,

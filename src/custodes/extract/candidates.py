@@ -1,0 +1,296 @@
+"""High-recall deployment candidates and the features a learned scorer decides them on.
+
+The rule linker states what a careful reader would conclude from each sentence; on text it was
+not written against it misses deals and over-links bystanders. So the rules' verdict becomes
+one feature among many: every (recipient country, supplier) pairing the document makes
+possible is a candidate, described by where and how its two sides are mentioned (same
+sentence, verbs and hedges around them, roles the role component gave the country, lead
+position, how many other parties compete), and the scorer (scorer.py) decides which are
+deployments. Features are named, so the model file says what it weighs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from custodes.extract.context import SentenceContext
+from custodes.extract.linker import Candidate, SentenceMentions, _strong_predicate
+from custodes.extract.mentions import CountryRef, SupplierRef
+from custodes.extract.model import supplier_key
+from custodes.extract.parties import is_party_only
+from custodes.extract.roles import ACTOR, BYSTANDER, HEDGED, INTERNAL, RECIPIENT, SUPPLIER
+
+NAMED = "named"  # a company named by the document
+NATIONALITY = "nationality"  # no company, a supplier country ("Chinese firms")
+UNNAMED = "unnamed"  # neither: a domestic or unattributed system
+
+ROLES = (RECIPIENT, SUPPLIER, BYSTANDER, HEDGED, INTERNAL, ACTOR)
+COUNTRY_KINDS = ("name", "alias", "demonym", "city", "region", "programme")
+LEAD = 3  # headline and first two body sentences
+
+
+@dataclass
+class PairCandidate:
+    """One possible deployment of a document and the evidence for and against it."""
+
+    country: str
+    supplier: str | None
+    supplier_country: str | None
+    vendor_id: str | None
+    kind: str
+    registered: bool = False
+    categories: tuple[str, ...] = ()
+    sentences: list[int] = field(default_factory=list)  # sentences naming both sides (or the country)
+    features: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.country, *supplier_key(self.supplier, self.vendor_id, self.supplier_country))
+
+
+@dataclass
+class _CountryStats:
+    mentions: list[tuple[int, CountryRef]] = field(default_factory=list)
+
+    @property
+    def sentences(self) -> set[int]:
+        return {i for i, _ in self.mentions}
+
+
+@dataclass
+class _SupplierStats:
+    ref: SupplierRef
+    mentions: list[tuple[int, SupplierRef]] = field(default_factory=list)
+
+    @property
+    def sentences(self) -> set[int]:
+        return {i for i, _ in self.mentions}
+
+
+def _log(n: float) -> float:
+    return math.log1p(n)
+
+
+def _country_table(per_sentence: Sequence[SentenceMentions]) -> dict[str, _CountryStats]:
+    out: dict[str, _CountryStats] = defaultdict(_CountryStats)
+    for sm in per_sentence:
+        for c in sm.countries:
+            out[c.iso3].mentions.append((sm.ctx.sentence.index, c))
+    return dict(out)
+
+
+def _supplier_table(per_sentence: Sequence[SentenceMentions]) -> dict[tuple[str, str], _SupplierStats]:
+    out: dict[tuple[str, str], _SupplierStats] = {}
+    for sm in per_sentence:
+        for s in sm.suppliers:
+            k = supplier_key(s.name, s.vendor_id, None)
+            st = out.get(k)
+            if st is None:
+                st = out[k] = _SupplierStats(s)
+            st.mentions.append((sm.ctx.sentence.index, s))
+    return out
+
+
+def _country_features(st: _CountryStats, n_sent: int, main_share: float) -> dict[str, float]:
+    n = len(st.mentions)
+    roles: dict[str, int] = defaultdict(int)
+    kinds: dict[str, int] = defaultdict(int)
+    for _, c in st.mentions:
+        roles[c.role] += 1
+        kinds[c.kind] += 1
+    first = min(st.sentences)
+    f: dict[str, float] = {
+        "c_mentions": _log(n),
+        "c_in_head": float(0 in st.sentences),
+        "c_in_lead": float(first < LEAD),
+        "c_first_pos": first / max(1, n_sent),
+        "c_main": main_share,  # recipient mentions relative to the most-mentioned recipient
+        "c_recipient_any": float(roles[RECIPIENT] > 0),
+    }
+    for r in ROLES:
+        f[f"c_role_{r}"] = roles[r] / n
+    for k in COUNTRY_KINDS:
+        f[f"c_kind_{k}"] = kinds[k] / n
+    return f
+
+
+def _sentence_signals(sm: SentenceMentions) -> dict[str, float]:
+    ctx = sm.ctx
+    n_countries = len({c.iso3 for c in sm.countries})
+    return {
+        "list": float(n_countries >= 3),
+        "crowded": float(len({s.name for s in sm.suppliers}) >= 3),
+        "strong": float(_strong_predicate(ctx)),
+        "pred": float(ctx.has("deployment_predicates")),
+        "noun": float(ctx.has("deployment_nouns")),
+        "tech": float(bool(ctx.tech)),
+        "hedge": float(ctx.has("hedges")),
+        "negative": float(ctx.negative),
+        "ban": float(ctx.barred),
+        "business": float(ctx.business_event),
+        "states": float(ctx.states_deployment() and not ctx.negative),
+    }
+
+
+SIGNALS = ("pred", "noun", "tech", "hedge", "negative", "ban", "business", "states", "list", "crowded", "strong")
+
+
+def _co_features(
+    prefix: str,
+    both: Iterable[int],
+    signals: Sequence[dict[str, float]],
+) -> dict[str, float]:
+    idx = sorted(set(both))
+    f: dict[str, float] = {f"{prefix}_n": _log(len(idx))}
+    for name in SIGNALS:
+        f[f"{prefix}_{name}"] = _log(sum(signals[i][name] for i in idx))
+    f[f"{prefix}_any"] = float(bool(idx))
+    f[f"{prefix}_in_lead"] = float(any(i < LEAD for i in idx))
+    return f
+
+
+def _roles_in(prefix: str, st: _CountryStats, sentences: set[int]) -> dict[str, float]:
+    """How the country is named where it meets the other side: as the place, the supplier's
+    home, a bystander."""
+    refs = [c for i, c in st.mentions if i in sentences]
+    n = max(1, len(refs))
+    return {f"{prefix}_{r}": sum(c.role == r for c in refs) / n for r in (RECIPIENT, SUPPLIER, BYSTANDER, HEDGED)}
+
+
+def _near(a: set[int], b: set[int], gap: int) -> set[int]:
+    """Sentences of `a` with a sentence of `b` at most `gap` away."""
+    return {i for i in a if any(abs(i - j) <= gap for j in b)}
+
+
+def _min_distance(country: _CountryStats, supplier: _SupplierStats) -> float:
+    best = 10_000
+    for i, c in country.mentions:
+        for j, s in supplier.mentions:
+            if i == j:
+                best = min(best, abs(c.start - s.start))
+    return min(best, 400) / 400
+
+
+def _rule_keys(rule: Sequence[Candidate]) -> dict[tuple[str, str, str], int]:
+    out: dict[tuple[str, str, str], int] = defaultdict(int)
+    for c in rule:
+        out[(c.country, *supplier_key(c.supplier, c.vendor_id, c.supplier_country))] += 1
+    return out
+
+
+def _supplier_features(st: _SupplierStats, ctxs: Sequence[SentenceContext], n_sent: int) -> dict[str, float]:
+    n = len(st.mentions)
+    first = min(st.sentences)
+    hedged = sum(ctxs[i].hedged_before(s.start, s.end) for i, s in st.mentions)
+    return {
+        "s_mentions": _log(n),
+        "s_registered": float(st.ref.registered),
+        "s_canonical": float(st.ref.registered and st.ref.canonical),
+        "s_in_head": float(0 in st.sentences),
+        "s_in_lead": float(first < LEAD),
+        "s_first_pos": first / max(1, n_sent),
+        "s_party_frac": sum(is_party_only(s) for _, s in st.mentions) / n,
+        "s_hedged_frac": hedged / n,
+        "s_home_known": float(st.ref.supplier_country is not None),
+        "s_product": float(any("product" in s.flags for _, s in st.mentions)),
+    }
+
+
+def generate(
+    per_sentence: Sequence[SentenceMentions],
+    rule: Sequence[Candidate],
+    rule_records: Iterable[tuple[str, str, str]],
+) -> list[PairCandidate]:
+    """Every pairing of a country with a named supplier, a supplier nationality or no supplier,
+    with its features. `rule` are the linker's candidates, `rule_records` the keys of the
+    records the rules alone would have stored."""
+    ctxs = [sm.ctx for sm in per_sentence]
+    n_sent = len(ctxs)
+    if not n_sent:
+        return []
+    signals = [_sentence_signals(sm) for sm in per_sentence]
+    countries = _country_table(per_sentence)
+    suppliers = _supplier_table(per_sentence)
+    rule_cands = _rule_keys(rule)
+    explicit = set(_rule_keys([c for c in rule if not c.implicit]))
+    records = set(rule_records)
+    rule_countries = {k[0] for k in records}
+    recipient_counts = {iso: sum(c.role == RECIPIENT for _, c in st.mentions) for iso, st in countries.items()}
+    top = max(recipient_counts.values(), default=0)
+    homes = {st.ref.supplier_country for st in suppliers.values() if st.ref.supplier_country}
+    nationalities = {
+        c.iso3 for sm in per_sentence for c in sm.countries if c.role == SUPPLIER and c.attached is None
+    }
+    doc = {
+        "d_countries": _log(len(countries)),
+        "d_recipients": _log(sum(1 for v in recipient_counts.values() if v)),
+        "d_suppliers": _log(len(suppliers)),
+        "d_sentences": _log(n_sent),
+        "d_rule_records": _log(len(records)),
+        "bias": 1.0,
+    }
+    for name in ("hedge", "negative", "ban", "business", "states"):
+        doc[f"d_{name}_frac"] = sum(sig[name] for sig in signals) / n_sent
+    # keys the rules link from a sentence that names no recipient resolve to the main one
+    for c in rule:
+        countries.setdefault(c.country, _CountryStats())
+    out: list[PairCandidate] = []
+    for iso3, cst in countries.items():
+        share = recipient_counts.get(iso3, 0) / top if top else 0.0
+        cf = _country_features(cst, n_sent, share) if cst.mentions else {"c_implicit": 1.0}
+        cf["c_is_supplier_home"] = float(iso3 in homes)
+        cf["c_rule_country"] = float(iso3 in rule_countries)
+        c_sents = cst.sentences
+        co_suppliers = 0
+        for sk, sst in suppliers.items():
+            s_sents = sst.sentences
+            same = c_sents & s_sents
+            co_suppliers += bool(same)
+            pc = PairCandidate(iso3, sst.ref.name, sst.ref.supplier_country, sst.ref.vendor_id, NAMED,
+                               sst.ref.registered, sst.ref.categories, sorted(same))
+            f = {**doc, **cf, **_supplier_features(sst, ctxs, n_sent)}
+            f.update(_co_features("same", same, signals))
+            f.update(_co_features("near", _near(c_sents, s_sents, 1) - same, signals))
+            f["same_distance"] = _min_distance(cst, sst) if same else 1.0
+            f.update(_roles_in("same_role", cst, same))
+            f["s_subject"] = float(any(s.start - ctxs[i].sentence.start < 4 for i, s in sst.mentions if i in same))
+            f["rule_explicit"] = float(pc.key in explicit)
+            f["home_is_country"] = float(sst.ref.supplier_country == iso3)
+            f["rule_candidate"] = _log(rule_cands.get(pc.key, 0))
+            f["rule_record"] = float(pc.key in records)
+            f["s_rule_elsewhere"] = float(any(k[1:] == sk and k[0] != iso3 for k in records))
+            pc.features = _prefixed(NAMED, f)
+            if cst.mentions or pc.key in rule_cands:
+                out.append(pc)
+        for nat in sorted(nationalities - {iso3}):
+            nst = countries[nat]
+            same = c_sents & nst.sentences
+            pc = PairCandidate(iso3, None, nat, None, NATIONALITY, sentences=sorted(same))
+            f = {**doc, **cf}
+            f.update(_co_features("same", same, signals))
+            f.update(_co_features("near", _near(c_sents, nst.sentences, 1) - same, signals))
+            f["nat_named_exists"] = float(nat in homes)
+            f.update(_roles_in("same_role", cst, same))
+            f["nat_supplier_frac"] = sum(c.role == SUPPLIER for _, c in nst.mentions) / max(1, len(nst.mentions))
+            f["rule_candidate"] = _log(rule_cands.get(pc.key, 0))
+            f["rule_record"] = float(pc.key in records)
+            pc.features = _prefixed(NATIONALITY, f)
+            out.append(pc)
+        pc = PairCandidate(iso3, None, None, None, UNNAMED, sentences=sorted(c_sents))
+        f = {**doc, **cf}
+        f.update(_co_features("own", c_sents, signals))
+        f["co_suppliers"] = _log(co_suppliers)
+        f["rule_candidate"] = _log(rule_cands.get(pc.key, 0))
+        f["rule_record"] = float(pc.key in records)
+        pc.features = _prefixed(UNNAMED, f)
+        out.append(pc)
+    return out
+
+
+def _prefixed(kind: str, features: dict[str, float]) -> dict[str, float]:
+    """Each kind of candidate gets its own weights: what makes a named company a supplier is
+    not what makes an unattributed system a deployment."""
+    return {f"{kind}:{k}": v for k, v in features.items()}

@@ -1,0 +1,137 @@
+"""The learned candidate scorer: a logistic model stored as a small versioned JSON file.
+
+The model is trained by `custodes train` (train.py) with scikit-learn and saved as plain
+weights, so that extraction needs no model framework: a probability is one dot product over a
+candidate's named features. Its SHA-256 is part of the reference-data version, so a new model
+makes `custodes extract` re-extract every document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
+
+MODEL_FORMAT = 1
+MODEL_RESOURCE = ("data", "model", "deployment_scorer.json")
+
+
+class Scorer(Protocol):
+    def probability(self, features: dict[str, float]) -> float: ...
+
+    def accepts(self, features: dict[str, float]) -> bool: ...
+
+
+@dataclass
+class LogisticScorer:
+    """Weights already divided by the training scale, the intercept already shifted by the
+    training mean: margin = b + sum(w_f * x_f). A candidate is accepted when sigmoid(margin)
+    reaches `threshold` (the decision cross-validation measured); the reported confidence is
+    the calibrated sigmoid(a * margin + c)."""
+
+    weights: dict[str, float]
+    intercept: float
+    threshold: float = 0.5
+    calibration: tuple[float, float] = (1.0, 0.0)
+    # kinds of candidate with too few labelled examples to learn from: the rules decide, and the
+    # confidence is the precision the rules' records of that kind had in the training data
+    rule_kinds: dict[str, float] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def _rule_kind(self, features: dict[str, float]) -> str | None:
+        if not self.rule_kinds:
+            return None
+        kind = next(iter(features), "").split(":", 1)[0]
+        return kind if kind in self.rule_kinds else None
+
+    def margin(self, features: dict[str, float]) -> float:
+        w = self.weights
+        return self.intercept + sum(w.get(k, 0.0) * v for k, v in features.items())
+
+    def probability(self, features: dict[str, float]) -> float:
+        kind = self._rule_kind(features)
+        if kind is not None:
+            return self.rule_kinds[kind] if rule_verdict(features) else 0.0
+        a, c = self.calibration
+        z = a * self.margin(features) + c
+        if z < -35:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def accepts(self, features: dict[str, float]) -> bool:
+        if self._rule_kind(features) is not None:
+            return rule_verdict(features)
+        return self.margin(features) >= math.log(self.threshold / (1.0 - self.threshold))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": MODEL_FORMAT,
+            "kind": "logistic",
+            "threshold": self.threshold,
+            "calibration": list(self.calibration),
+            "rule_kinds": dict(sorted(self.rule_kinds.items())),
+            "intercept": self.intercept,
+            "weights": dict(sorted(self.weights.items())),
+            "meta": self.meta,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], origin: str = "model") -> LogisticScorer:
+        if data.get("format") != MODEL_FORMAT or data.get("kind") != "logistic":
+            raise ValueError(f"{origin}: not a custodes logistic model of format {MODEL_FORMAT}")
+        a, c = data.get("calibration", [1.0, 0.0])
+        return cls(
+            weights={str(k): float(v) for k, v in data["weights"].items()},
+            intercept=float(data["intercept"]),
+            threshold=float(data["threshold"]),
+            calibration=(float(a), float(c)),
+            rule_kinds={str(k): float(v) for k, v in data.get("rule_kinds", {}).items()},
+            meta=dict(data.get("meta", {})),
+        )
+
+
+@dataclass
+class RulesOnlyScorer:
+    """The rules' verdict as a score: what custodes recorded before it learned; used to
+    bootstrap training and to compare against."""
+
+    def probability(self, features: dict[str, float]) -> float:
+        return 0.9 if self.accepts(features) else 0.1
+
+    def accepts(self, features: dict[str, float]) -> bool:
+        return rule_verdict(features)
+
+
+def rule_verdict(features: dict[str, float]) -> bool:
+    """Whether the rules alone recorded this candidate."""
+    return any(k.endswith(":rule_record") and v for k, v in features.items())
+
+
+def model_path() -> Path:
+    return Path(str(resources.files("custodes").joinpath(*MODEL_RESOURCE)))
+
+
+def model_digest(path: Path | None = None) -> str:
+    """SHA-256 of the bundled model file ("none" when there is none yet)."""
+    p = path or model_path()
+    return hashlib.sha256(p.read_bytes()).hexdigest() if p.exists() else "none"
+
+
+def load_scorer(path: Path) -> LogisticScorer:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: cannot read the scorer model: {exc}") from exc
+    return LogisticScorer.from_dict(data, str(path))
+
+
+@cache
+def default_scorer() -> Scorer:
+    """The bundled model, or the rules' own verdict before any model has been trained."""
+    p = model_path()
+    return load_scorer(p) if p.exists() else RulesOnlyScorer()
