@@ -48,11 +48,19 @@ def test_two_components_cannot_assign_one_layer() -> None:
         Pipeline([Step("one", (), ("x",)), Step("two", (), ("x",))])
 
 
+@dataclass
+class Forgetful:
+    name: str = "forgetful"
+    requires: tuple[str, ...] = ()
+    assigns: tuple[str, ...] = ("promised",)
+
+    def __call__(self, doc: Doc) -> None:
+        pass
+
+
 def test_a_component_that_forgets_its_layer_fails() -> None:
-    pipe = Pipeline([Step("liar", (), ())])
-    pipe.components[0].assigns = ("promised",)  # type: ignore[attr-defined]
     with pytest.raises(PipelineError, match="did not add"):
-        pipe(Doc("t"))
+        Pipeline([Forgetful()])(Doc("t"))
 
 
 def test_halt_stops_the_pipeline() -> None:

@@ -6,7 +6,9 @@ one feature among many: every (recipient country, supplier) pairing the document
 possible is a candidate, described by where and how its two sides are mentioned (same
 sentence, verbs and hedges around them, roles the role component gave the country, lead
 position, how many other parties compete), and the scorer (scorer.py) decides which are
-deployments. Features are named, so the model file says what it weighs.
+deployments. Features are named, so the model file says what it weighs; each kind of candidate (a named
+company, a supplier nationality, no supplier) has weights of its own, since what makes a
+named company a supplier is not what makes an unattributed system a deployment.
 """
 
 from __future__ import annotations
@@ -144,6 +146,8 @@ def _co_features(
     signals: Sequence[dict[str, float]],
 ) -> dict[str, float]:
     idx = sorted(set(both))
+    if not idx:
+        return {}  # two sides that never meet (most pairs of a long story): all zero
     f: dict[str, float] = {f"{prefix}_n": _log(len(idx))}
     for name in SIGNALS:
         f[f"{prefix}_{name}"] = _log(sum(signals[i][name] for i in idx))
@@ -234,6 +238,10 @@ def generate(
     }
     for name in ("hedge", "negative", "ban", "business", "states"):
         doc[f"d_{name}_frac"] = sum(sig[name] for sig in signals) / n_sent
+    per_supplier = {sk: _supplier_features(sst, ctxs, n_sent) for sk, sst in suppliers.items()}
+    recorded_in: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for k in records:
+        recorded_in[k[1:]].add(k[0])
     # keys the rules link from a sentence that names no recipient resolve to the main one
     for c in rule:
         countries.setdefault(c.country, _CountryStats())
@@ -249,9 +257,11 @@ def generate(
             s_sents = sst.sentences
             same = c_sents & s_sents
             co_suppliers += bool(same)
+            if not cst.mentions and (iso3, *sk) not in rule_cands:
+                continue  # a recipient only the rules' implicit links name pairs with what they linked
             pc = PairCandidate(iso3, sst.ref.name, sst.ref.supplier_country, sst.ref.vendor_id, NAMED,
                                sst.ref.registered, sst.ref.categories, sorted(same))
-            f = {**doc, **cf, **_supplier_features(sst, ctxs, n_sent)}
+            f = {**doc, **cf, **per_supplier[sk]}
             f.update(_co_features("same", same, signals))
             f.update(_co_features("near", _near(c_sents, s_sents, 1) - same, signals))
             f["same_distance"] = _min_distance(cst, sst) if same else 1.0
@@ -261,10 +271,9 @@ def generate(
             f["home_is_country"] = float(sst.ref.supplier_country == iso3)
             f["rule_candidate"] = _log(rule_cands.get(pc.key, 0))
             f["rule_record"] = float(pc.key in records)
-            f["s_rule_elsewhere"] = float(any(k[1:] == sk and k[0] != iso3 for k in records))
-            pc.features = _prefixed(NAMED, f)
-            if cst.mentions or pc.key in rule_cands:
-                out.append(pc)
+            f["s_rule_elsewhere"] = float(bool(recorded_in.get(sk, set()) - {iso3}))
+            pc.features = _nonzero(f)
+            out.append(pc)
         for nat in sorted(nationalities - {iso3}):
             nst = countries[nat]
             same = c_sents & nst.sentences
@@ -277,7 +286,7 @@ def generate(
             f["nat_supplier_frac"] = sum(c.role == SUPPLIER for _, c in nst.mentions) / max(1, len(nst.mentions))
             f["rule_candidate"] = _log(rule_cands.get(pc.key, 0))
             f["rule_record"] = float(pc.key in records)
-            pc.features = _prefixed(NATIONALITY, f)
+            pc.features = _nonzero(f)
             out.append(pc)
         pc = PairCandidate(iso3, None, None, None, UNNAMED, sentences=sorted(c_sents))
         f = {**doc, **cf}
@@ -285,12 +294,11 @@ def generate(
         f["co_suppliers"] = _log(co_suppliers)
         f["rule_candidate"] = _log(rule_cands.get(pc.key, 0))
         f["rule_record"] = float(pc.key in records)
-        pc.features = _prefixed(UNNAMED, f)
+        pc.features = _nonzero(f)
         out.append(pc)
     return out
 
 
-def _prefixed(kind: str, features: dict[str, float]) -> dict[str, float]:
-    """Each kind of candidate gets its own weights: what makes a named company a supplier is
-    not what makes an unattributed system a deployment."""
-    return {f"{kind}:{k}": v for k, v in features.items()}
+def _nonzero(features: dict[str, float]) -> dict[str, float]:
+    """Features are sparse: an absent feature is 0, for training (DictVectorizer) and scoring."""
+    return {k: v for k, v in features.items() if v}

@@ -20,6 +20,7 @@ from custodes.extract.factsheet import factsheet_candidates
 from custodes.extract.linker import Candidate, SentenceMentions, bucket, link
 from custodes.extract.mentions import CountryFinder, VendorFinder, find_mentions
 from custodes.extract.model import Deployment
+from custodes.extract.prefilter import has_signal
 from custodes.extract.programme import find_programmes
 from custodes.extract.roles import BYSTANDER, INTERNAL, RECIPIENT
 from custodes.extract.scorer import Scorer, default_scorer
@@ -55,6 +56,21 @@ def _add_product_tech(per_sentence: list[SentenceMentions]) -> None:
         added = [CueMatch(s.start, s.end, s.surface, t) for s in sm.suppliers for t in s.product_tech]
         if added:
             sm.ctx.tech = sorted([*sm.ctx.tech, *added], key=lambda m: m.start)
+
+
+@dataclass
+class SignalGate:
+    """One Aho-Corasick pass: a document with no technology, vendor or field word leaves here."""
+
+    name: str = "signal"
+    requires: tuple[str, ...] = ()
+    assigns: tuple[str, ...] = ("signal",)
+
+    def __call__(self, doc: Doc) -> None:
+        found = has_signal(doc.text, doc.lang)
+        doc.add("signal", found)
+        if not found:
+            doc.halt(self.name)
 
 
 @dataclass
@@ -168,7 +184,7 @@ class CandidateScorer:
     assigns: tuple[str, ...] = ("scores",)
 
     def __call__(self, doc: Doc) -> None:
-        doc.add("scores", [self.scorer.probability(c.features) for c in doc["candidates"]])
+        doc.add("scores", [self.scorer.decide(c.kind, c.features) for c in doc["candidates"]])
 
 
 @dataclass
@@ -178,7 +194,6 @@ class RecordBuilder:
     state their pairs outright, so they are recorded without being scored; the scorer learned
     from prose."""
 
-    scorer: Scorer
     name: str = "records"
     requires: tuple[str, ...] = ("candidates", "scores", "rule_candidates", "field_candidates", "contexts",
                                  "programmes")
@@ -186,8 +201,8 @@ class RecordBuilder:
 
     def __call__(self, doc: Doc) -> None:
         stated = {(c.country, *_cand_key(c)) for c in doc["field_candidates"]}
-        accepted = {c.key: (c, p) for c, p in zip(doc["candidates"], doc["scores"], strict=True)
-                    if c.key in stated or self.scorer.accepts(c.features)}
+        accepted = {c.key: (c, p) for c, (ok, p) in zip(doc["candidates"], doc["scores"], strict=True)
+                    if ok or c.key in stated}
         by_key: dict[tuple[str, str, str], list[Candidate]] = {}
         vague: list[Candidate] = []  # a rejected unnamed statement still tells a kept deal's technology
         countries = {k[0] for k in accepted}
@@ -231,11 +246,14 @@ def build_pipeline(
     the candidates)."""
     gaz = gazetteer or _default_gazetteer()
     ven = vendors or _default_vendors()
-    sc = scorer or default_scorer()
-    components: list[Component] = [Sentencizer(), CueTagger(), MentionFinder(gaz, ven), RuleLinker(gaz, ven), RuleRecords(),
-                  CandidateGenerator(), CandidateScorer(sc), RecordBuilder(sc)]
+    components: list[Component] = [
+        SignalGate(), Sentencizer(), CueTagger(), MentionFinder(gaz, ven), RuleLinker(gaz, ven), RuleRecords(),
+        CandidateGenerator(),
+    ]
+    if until is None or until in ("scores", "records"):
+        components += [CandidateScorer(scorer or default_scorer()), RecordBuilder()]
+    names = [c.name for c in components]
     if until is not None:
-        names = [c.name for c in components]
         components = components[: names.index(until) + 1]
     return Pipeline(components)
 

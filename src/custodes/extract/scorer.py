@@ -17,24 +17,25 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2  # 2: weights per kind of candidate
 MODEL_RESOURCE = ("data", "model", "deployment_scorer.json")
 
 
 class Scorer(Protocol):
-    def probability(self, features: dict[str, float]) -> float: ...
-
-    def accepts(self, features: dict[str, float]) -> bool: ...
+    def decide(self, kind: str, features: dict[str, float]) -> tuple[bool, float]:
+        """Whether a candidate of this kind is recorded, and its calibrated probability."""
+        ...
 
 
 @dataclass
 class LogisticScorer:
-    """Weights already divided by the training scale, the intercept already shifted by the
-    training mean: margin = b + sum(w_f * x_f). A candidate is accepted when sigmoid(margin)
+    """Weights per kind of candidate (named supplier, nationality, unnamed), already divided by
+    the training scale, the intercept already shifted by the training mean:
+    margin = b + sum(w[kind][f] * x_f). A candidate is accepted when sigmoid(margin)
     reaches `threshold` (the decision cross-validation measured); the reported confidence is
     the calibrated sigmoid(a * margin + c)."""
 
-    weights: dict[str, float]
+    weights: dict[str, dict[str, float]]
     intercept: float
     threshold: float = 0.5
     calibration: tuple[float, float] = (1.0, 0.0)
@@ -43,30 +44,26 @@ class LogisticScorer:
     rule_kinds: dict[str, float] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def _rule_kind(self, features: dict[str, float]) -> str | None:
-        if not self.rule_kinds:
-            return None
-        kind = next(iter(features), "").split(":", 1)[0]
-        return kind if kind in self.rule_kinds else None
-
-    def margin(self, features: dict[str, float]) -> float:
-        w = self.weights
+    def margin(self, kind: str, features: dict[str, float]) -> float:
+        w = self.weights.get(kind, {})
         return self.intercept + sum(w.get(k, 0.0) * v for k, v in features.items())
 
-    def probability(self, features: dict[str, float]) -> float:
-        kind = self._rule_kind(features)
-        if kind is not None:
-            return self.rule_kinds[kind] if rule_verdict(features) else 0.0
-        a, c = self.calibration
-        z = a * self.margin(features) + c
-        if z < -35:
-            return 0.0
-        return 1.0 / (1.0 + math.exp(-z))
+    def decide(self, kind: str, features: dict[str, float]) -> tuple[bool, float]:
+        if kind in self.rule_kinds:
+            verdict = rule_verdict(features)
+            return verdict, (self.rule_kinds[kind] if verdict else 0.0)
+        margin = self.margin(kind, features)
+        return margin >= self._cut, _sigmoid(self.calibration[0] * margin + self.calibration[1])
 
-    def accepts(self, features: dict[str, float]) -> bool:
-        if self._rule_kind(features) is not None:
-            return rule_verdict(features)
-        return self.margin(features) >= math.log(self.threshold / (1.0 - self.threshold))
+    @property
+    def _cut(self) -> float:
+        return math.log(self.threshold / (1.0 - self.threshold))
+
+    def probability(self, kind: str, features: dict[str, float]) -> float:
+        return self.decide(kind, features)[1]
+
+    def accepts(self, kind: str, features: dict[str, float]) -> bool:
+        return self.decide(kind, features)[0]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -76,7 +73,7 @@ class LogisticScorer:
             "calibration": list(self.calibration),
             "rule_kinds": dict(sorted(self.rule_kinds.items())),
             "intercept": self.intercept,
-            "weights": dict(sorted(self.weights.items())),
+            "weights": {k: dict(sorted(w.items())) for k, w in sorted(self.weights.items())},
             "meta": self.meta,
         }
 
@@ -86,7 +83,7 @@ class LogisticScorer:
             raise ValueError(f"{origin}: not a custodes logistic model of format {MODEL_FORMAT}")
         a, c = data.get("calibration", [1.0, 0.0])
         return cls(
-            weights={str(k): float(v) for k, v in data["weights"].items()},
+            weights={str(kind): {str(k): float(v) for k, v in w.items()} for kind, w in data["weights"].items()},
             intercept=float(data["intercept"]),
             threshold=float(data["threshold"]),
             calibration=(float(a), float(c)),
@@ -100,16 +97,18 @@ class RulesOnlyScorer:
     """The rules' verdict as a score: what custodes recorded before it learned; used to
     bootstrap training and to compare against."""
 
-    def probability(self, features: dict[str, float]) -> float:
-        return 0.9 if self.accepts(features) else 0.1
-
-    def accepts(self, features: dict[str, float]) -> bool:
-        return rule_verdict(features)
+    def decide(self, kind: str, features: dict[str, float]) -> tuple[bool, float]:
+        verdict = rule_verdict(features)
+        return verdict, 0.9 if verdict else 0.1
 
 
 def rule_verdict(features: dict[str, float]) -> bool:
     """Whether the rules alone recorded this candidate."""
-    return any(k.endswith(":rule_record") and v for k, v in features.items())
+    return bool(features.get("rule_record"))
+
+
+def _sigmoid(z: float) -> float:
+    return 0.0 if z < -35 else 1.0 / (1.0 + math.exp(-z))
 
 
 def model_path() -> Path:

@@ -96,32 +96,48 @@ def candidate_rows(docs: Sequence[GoldDoc]) -> tuple[list[Row], int, int]:
 
 def fit(rows: Sequence[Row], c: float = DEFAULT_C, threshold: float = DEFAULT_THRESHOLD,
         min_positives: int = MIN_POSITIVES) -> LogisticScorer:
+    """The deployment scorer: learned weights for the kinds with enough examples, the rules'
+    verdict for the others."""
+    rule_kinds = _rule_kinds(rows, min_positives)
+    rows = [r for r in rows if r.candidate.kind not in rule_kinds]
+    scorer = fit_features([_prefixed(r.candidate) for r in rows], [r.label for r in rows], c, threshold)
+    scorer.rule_kinds = rule_kinds
+    return scorer
+
+
+def _prefixed(c: PairCandidate) -> dict[str, float]:
+    """One model over all kinds, each feature its kind's own: kind-specific weights."""
+    return {f"{c.kind}:{k}": v for k, v in c.features.items()}
+
+
+def fit_features(features: Sequence[dict[str, float]], labels: Sequence[bool], c: float = DEFAULT_C,
+                 threshold: float = DEFAULT_THRESHOLD) -> LogisticScorer:
     """Logistic regression on standardised features, saved with the scaling folded into the
-    weights so that scoring needs no framework."""
+    weights so that scoring needs no framework; a model that accepts nothing when the labels
+    are all alike."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
-    rule_kinds = _rule_kinds(rows, min_positives)
-    rows = [r for r in rows if r.candidate.kind not in rule_kinds]
-    if len({r.label for r in rows}) < 2:
-        return LogisticScorer(weights={}, intercept=-30.0, threshold=threshold, rule_kinds=rule_kinds)
+    if len(set(labels)) < 2:
+        return LogisticScorer(weights={}, intercept=-30.0, threshold=threshold)
     vec = DictVectorizer(sparse=False, sort=True)
-    x = vec.fit_transform([r.candidate.features for r in rows])
-    y = [int(r.label) for r in rows]
+    x = vec.fit_transform(list(features))
+    y = [int(v) for v in labels]
     scaler = StandardScaler().fit(x)
     model = LogisticRegression(C=c, max_iter=10_000, solver="lbfgs")
     model.fit(scaler.transform(x), y)
-    weights: dict[str, float] = {}
+    weights: dict[str, dict[str, float]] = {}
     intercept = float(model.intercept_[0])
     for name, w, mean, scale in zip(vec.feature_names_, model.coef_[0], scaler.mean_, scaler.scale_, strict=True):
         s = float(scale) if scale else 1.0
         wf = float(w) / s
         if abs(wf) < 1e-9:
             continue
-        weights[str(name)] = round(wf, 6)
+        kind, _, feature = str(name).partition(":")
+        weights.setdefault(kind, {})[feature] = round(wf, 6)
         intercept -= wf * float(mean)
-    return LogisticScorer(weights=weights, intercept=round(intercept, 6), threshold=threshold, rule_kinds=rule_kinds)
+    return LogisticScorer(weights=weights, intercept=round(intercept, 6), threshold=threshold)
 
 
 def _rule_kinds(rows: Sequence[Row], min_positives: int = MIN_POSITIVES) -> dict[str, float]:
@@ -199,8 +215,8 @@ def cross_validate_docs(
         predictions.update(_predict_docs(held, scorer))
         for i, r in enumerate(rows):
             if fold_of(r.doc_id, folds) == k:
-                probs[i] = scorer.probability(r.candidate.features)
-                margins[i] = scorer.margin(r.candidate.features)
+                probs[i] = scorer.probability(r.candidate.kind, r.candidate.features)
+                margins[i] = scorer.margin(r.candidate.kind, r.candidate.features)
     return CrossValidation(score(docs, predictions), predictions, probs, [r.label for r in rows], margins)
 
 
