@@ -156,7 +156,7 @@ _APPOSITION_AFTER = re.compile(
     r"integrator|developer|giant|conglomerate|outfit|subsidiary|corporation|operator|carrier)\b"
     # "X, the company's founder": X belongs to the company, it is not one; "On the Silk Road,
     # the Chinese company Dahua": the noun introduces the name after it, not X
-    r"(?![’']s|\s+[A-Z0-9])",
+    r"(?![’']s|\s+(?-i:[A-Z0-9]))",
     re.IGNORECASE,
 )
 _SUBJECT_OF_SUPPLY = re.compile(
@@ -193,42 +193,49 @@ class CompanyMention:
 
 
 @dataclass(frozen=True)
-class _SourceKind:
-    kind: str
-    mask_places: bool
-    heads: tuple[str, ...]
-    openers: frozenset[str]
-    names: frozenset[str]
-    descriptors: re.Pattern[str] | None
+class _SourceShapes:
+    """The organisation vocabulary of mentions_organisations.yaml, keyed for one lookup each."""
+
+    names: dict[str, str]  # full name -> kind
+    heads: dict[str, str]  # last word -> kind
+    openers: dict[str, str]  # first word -> kind
+    descriptors: dict[str, str]  # apposition noun phrase (lower case) -> kind
+    descriptor_after: re.Pattern[str]
+    masking: frozenset[str]
 
 
-def _source_kinds() -> tuple[_SourceKind, ...]:
-    out: list[_SourceKind] = []
+def _source_shapes() -> _SourceShapes:
+    names: dict[str, str] = {}
+    heads: dict[str, str] = {}
+    openers: dict[str, str] = {}
+    descriptors: dict[str, str] = {}
+    masking: set[str] = set()
     for kind, body in (lang_data("mentions_organisations").get("kinds") or {}).items():
-        descriptors = [str(d) for d in body.get("descriptors") or ()]
-        out.append(
-            _SourceKind(
-                kind=str(kind),
-                mask_places=bool(body.get("mask_places", False)),
-                heads=tuple(str(h) for h in body.get("heads") or ()),
-                openers=frozenset(str(o) for o in body.get("openers") or ()),
-                names=frozenset(str(n) for n in body.get("names") or ()),
-                descriptors=re.compile(
-                    r"\s*(?:\([^)]{1,40}\)\s*)?,\s+(?:a|an|the)\s+(?:[\w'’\-]+\s+){0,4}?(?:"
-                    + "|".join(re.escape(d) for d in sorted(descriptors, key=len, reverse=True))
-                    + r")\b(?![’']s)",
-                    re.IGNORECASE,
-                )
-                if descriptors
-                else None,
-            )
-        )
-    return tuple(out)
+        kind = str(kind)
+        if body.get("mask_places", False):
+            masking.add(kind)
+        for table, key in ((names, "names"), (heads, "heads"), (openers, "openers")):
+            for word in body.get(key) or ():
+                table.setdefault(str(word), kind)
+        for d in body.get("descriptors") or ():
+            descriptors.setdefault(str(d).lower(), kind)
+    alternatives = "|".join(re.escape(d) for d in sorted(descriptors, key=len, reverse=True))
+    return _SourceShapes(
+        names,
+        heads,
+        openers,
+        descriptors,
+        re.compile(
+            r"\s*(?:\([^)]{1,40}\)\s*)?,\s+(?:a|an|the)\s+(?:[\w'’\-]+\s+){0,4}?(" + alternatives + r")\b(?![’']s)",
+            re.IGNORECASE,
+        ),
+        frozenset(masking),
+    )
 
 
-_SOURCE_KINDS = _source_kinds()
+_SOURCES = _source_shapes()
 # Kinds whose names hide the places they contain: "Pakistan Point News" is no mention of Pakistan.
-PLACE_MASKING_KINDS = frozenset(k.kind for k in _SOURCE_KINDS if k.mask_places)
+PLACE_MASKING_KINDS = _SOURCES.masking
 
 
 def source_kind(surface: str, sentence: str = "", end: int | None = None) -> str | None:
@@ -236,18 +243,18 @@ def source_kind(surface: str, sentence: str = "", end: int | None = None) -> str
     is by its shape ("Global Times", "Ministry of Interior", "Human Rights Watch") or by an
     apposition after it ("X, a Washington think tank"); None for anything else."""
     name = _POSSESSIVE_TAIL.sub("", surface)
+    kind = _SOURCES.names.get(name)
+    if kind is not None:
+        return kind
     words = name.split()
-    for k in _SOURCE_KINDS:
-        if name in k.names:
-            return k.kind
     if len(words) > 1:
-        for k in _SOURCE_KINDS:
-            if words[0] in k.openers or any(name.endswith(" " + h) for h in k.heads):
-                return k.kind
+        kind = _SOURCES.openers.get(words[0]) or _SOURCES.heads.get(words[-1])
+        if kind is not None:
+            return kind
     if end is not None and sentence[end : end + 2].lstrip()[:1] in {",", "("}:
-        for k in _SOURCE_KINDS:
-            if k.descriptors is not None and k.descriptors.match(sentence, end, end + 120):
-                return k.kind
+        m = _SOURCES.descriptor_after.match(sentence, end, end + 120)
+        if m is not None:
+            return _SOURCES.descriptors.get(m.group(1).lower())
     return None
 
 

@@ -223,12 +223,17 @@ def _company_refs(
     blocked = places | frozenset(r.surface for r in registry)
     country_ends = {s: e for s, e in country_spans}
     demonym_ends = {c.start: c.end for c in countries if c.kind == "demonym"}
+    demonym_homes = {c.start: c.iso3 for c in countries if c.kind == "demonym"}
+    homes: dict[int, str] = {}
     raw: list[CompanyMention] = []
     for s in sentences:
         for c in find_companies(s.text, s.start, sources=True):
             if _is_country_possessive(c, country_spans) or _only_places(c, place_set, text):
                 continue
+            first = c.start
             c = _after_country_possessive(c, text, country_ends, demonym_ends)
+            if first in demonym_homes and c.start != first:
+                homes[c.start] = demonym_homes[first]  # "the American Acme Technologies"
             if c.is_source:
                 if not _overlaps(c.start, c.end, taken) and vendors.resolve(c.surface) is None:
                     sources.append(_source_ref(c))
@@ -266,7 +271,7 @@ def _company_refs(
             if c.name not in short:
                 short[c.name] = short_name(c.name, text, blocked)
             name = short[c.name]
-        ref = SupplierRef(c.start, c.end, c.surface, name, None, False)
+        ref = SupplierRef(c.start, c.end, c.surface, name, None, False, stated_country=homes.get(c.start))
         if is_financier_name(c.name):
             ref.flags.add(FINANCIER)
         out.append(ref)
