@@ -50,3 +50,44 @@ def test_people_fragments_and_institution_heads_are_not_companies() -> None:
     assert names("Jane Roe, who founded the start-up, said Acme supplied the cameras.") == ["Acme"]
     assert names("Acme Digital Co., Inc. supplied 500 cameras to the city.") == ["Acme Digital"]
     assert names("It signed a contract with the Road Transport and Safety Agency on Monday.") == []
+
+
+def test_leading_stop_words_are_cut_from_names() -> None:
+    # prepositions, time words and sentence adverbs that a sentence capitalises
+    assert names("However, the company said it would supply more.") == []
+    assert names("Since Orbis Vision Technologies won, prices fell.") == ["Orbis Vision Technologies"]
+    assert names("Last year Brix Systems won the tender.") == ["Brix Systems"]
+    assert names("Meanwhile, the firm said its cameras work.") == []
+
+
+def test_lower_case_offices_mark_people() -> None:
+    assert names("With new president Ravel Tanso installed in May, the police changed.") == []
+    assert names("The cameras were installed by governor Mira Castell and staff.") == []
+
+
+def test_apposition_noun_that_opens_the_next_name() -> None:
+    assert names("Along the Amber Coast, the Chinese company Quillon is putting up cameras.") == ["Quillon"]
+
+
+def test_acronym_spells_the_whole_name() -> None:
+    (c,) = find_companies("The ministry and local partner Made in Port Industries (MIPI) signed the deal.")
+    assert (c.surface, c.acronym) == ("Made in Port Industries", "MIPI")
+
+
+def test_and_joins_words_of_trade() -> None:
+    assert names("Cameras will be installed by local partner Kivu Hardware and Electrical.") == [
+        "Kivu Hardware and Electrical"
+    ]
+    assert names("Tenders went to firms including Brix Tech and Zentor.") == ["Brix Tech", "Zentor"]
+
+
+def test_a_name_before_system_names_a_product() -> None:
+    assert names("Police moved to the Unified Offender Matching Technology (UOMT) system.") == []
+    assert names("Police hired Unified Matching Technology for the work.") == ["Unified Matching Technology"]
+
+
+def test_sources_only_on_request() -> None:
+    sentence = "Reports by the Global Monitor and by the Institute for Open Data said that Brix Systems won the tender."
+    assert names(sentence) == ["Brix Systems"]
+    kinds = {c.surface: c.kind for c in find_companies(sentence, sources=True)}
+    assert kinds == {"Global Monitor": "media", "Institute for Open Data": "research", "Brix Systems": "company"}

@@ -91,3 +91,97 @@ def test_non_guideline_registry_vendor_keeps_registry_id_and_document_spelling()
         ("Dahua", "Dahua", "dahua", True),
     ]
     assert found.spellings == {"hanwha_vision": "Hanwha"}
+
+
+def _mentions(text: str):  # type: ignore[no-untyped-def]
+    return find_mentions(text, split_sentences(text), Gazetteer.default(), VendorRegistry.default())
+
+
+def _country_surfaces(text: str) -> list[str]:
+    return [c.surface for c in _mentions(text).countries if c.role != "internal"]
+
+
+# -- guard 1: demonyms that name people or a language are not places -----------------------
+
+
+def test_plural_demonyms_and_peoples_are_not_places() -> None:
+    assert _country_surfaces("Police there keep files on Kazakhs and Kenyans living abroad.") == []
+    assert _country_surfaces("Cameras track Uyghur residents and Tibetan monks every day.") == []
+    # the region keeps its country; the adjective still marks a country
+    assert _country_surfaces("Kazakh authorities bought scanners for the Tibet Autonomous Region.") == [
+        "Kazakh",
+        "Tibet Autonomous Region",
+    ]
+
+
+def test_the_demonym_as_a_people_but_not_before_a_noun() -> None:
+    assert _country_surfaces("Officials say the Chinese have long wanted such a network.") == []
+    assert _country_surfaces("It was built with help from the Chinese government.") == ["Chinese"]
+    assert _country_surfaces("It hired the Chinese and Russian contractors.") == ["Chinese", "Russian"]
+
+
+def test_languages_are_not_places() -> None:
+    assert _country_surfaces("The app shows its warnings in Mandarin and in Russian.") == []
+    assert _country_surfaces("A Russian-language channel ran the story first.") == []
+    assert _country_surfaces("The firm installed cameras in Russian cities last year.") == ["Russian"]
+
+
+def test_people_nouns_are_not_companies_either() -> None:
+    found = _mentions("The new district was designed and built by Kazakhs, officials said.")
+    assert found.suppliers == [] and found.countries == []
+
+
+# -- guard 3: sources of statements are not suppliers -----------------------------------------
+
+
+def test_outlets_ngos_and_ministries_are_sources_not_suppliers() -> None:
+    text = (
+        "According to the Harbour Evening Times and the Open Lens Foundation, a contract with "
+        "the Ministry of Public Order went to Velmar Systems, a Bolivian security firm."
+    )
+    found = _mentions(text)
+    assert [s.name for s in found.suppliers] == ["Velmar Systems"]
+    assert {s.surface: s.flags for s in found.sources} == {
+        "Harbour Evening Times": {"source", "media"},
+        "Open Lens Foundation": {"source", "ngo"},
+        "Ministry of Public Order": {"source", "government"},
+    }
+
+
+def test_source_shape_from_apposition() -> None:
+    found = _mentions("The contract with Quillon, a research group in Lisbon, was signed in May.")
+    assert found.suppliers == [] and [s.surface for s in found.sources] == ["Quillon"]
+
+
+def test_place_inside_an_outlet_name_is_no_place() -> None:
+    found = _mentions("Kenya Morning News said Huawei supplied the cameras to Uganda.")
+    roles = {c.surface: c.role for c in found.countries}
+    assert roles["Kenya"] == "internal" and roles["Uganda"] != "internal"
+
+
+def test_acronym_of_a_source_is_not_a_vendor() -> None:
+    text = "The National Elections Commission (NEC) of the country signed a deal. NEC officials said it was cheap."
+    assert [s.name for s in _mentions(text).suppliers] == []
+    # the vendor itself is still found
+    assert [s.name for s in _mentions("NEC supplied the face-matching system to the police.").suppliers] == ["NEC"]
+
+
+def test_investor_names_are_flagged_financier() -> None:
+    found = _mentions("The contract went to Orbis, a company owned by investment firm Tarvel Capital.")
+    flags = {s.name: s.flags for s in found.suppliers}
+    assert "financier" in flags["Tarvel Capital"] and "financier" not in flags["Orbis"]
+
+
+# -- guard 2 and 4: fragments and names that are places ---------------------------------------
+
+
+def test_names_that_are_only_places_are_not_companies() -> None:
+    found = _mentions("Acme Vision Technologies sold its subsidiary in the U.S., the firm said.")
+    assert [s.name for s in found.suppliers] == ["Acme Vision Technologies"]
+    assert [c.surface for c in found.countries] == ["U.S."]
+
+
+def test_demonym_opening_a_company_name_is_its_home() -> None:
+    found = _mentions("The scanners were ordered from the Canadian Orvane Technologies last year.")
+    (s,) = found.suppliers
+    assert s.name == "Orvane Technologies" and s.supplier_country == "CAN"

@@ -337,3 +337,15 @@ def test_groups_and_nicknames_are_not_countries(gaz: Gazetteer) -> None:
     assert codes(gaz, "the Taliban government bought cameras") == []
     assert codes(gaz, "a Silicon Valley startup") == []
     assert codes(gaz, "the Islamic Emirate of Afghanistan bought cameras") == ["AFG"]
+
+
+def test_peoples_resolve_but_are_never_found(gaz: Gazetteer) -> None:
+    assert gaz.resolve("Uyghur") == "CHN"
+    assert found(gaz, "Uyghurs and Tibetans were watched in the Xinjiang Uyghur Autonomous Region.") == [
+        ("Xinjiang Uyghur Autonomous Region", "CHN")
+    ]
+
+
+def test_derived_plural_demonyms_are_known_as_people_nouns(gaz: Gazetteer) -> None:
+    assert gaz.is_people_noun("Kenyans") and gaz.is_people_noun("Kazakhs")
+    assert not gaz.is_people_noun("Kenyan") and not gaz.is_people_noun("Kenya")

@@ -10,10 +10,34 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+COMPANY = "company"
 
 
 def _words_of(text: str) -> list[str]:
     return text.split()
+
+
+@cache
+def lang_data(name: str) -> dict[str, Any]:
+    """One English vocabulary file of `custodes.data/lang/en/` (e.g. "mentions_stopwords")."""
+    resource = resources.files("custodes.data").joinpath(f"lang/en/{name}.yaml")
+    data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"lang/en/{name}.yaml: expected a mapping")
+    return data
+
+
+def _word_set(values: Any) -> frozenset[str]:
+    """Lower-cased words of a YAML list, or of every list in a mapping of lists."""
+    if isinstance(values, dict):
+        return frozenset(w for v in values.values() for w in _word_set(v))
+    return frozenset(str(v).lower() for v in values or ())
 
 
 _TOKEN = r"(?:[A-Z][A-Za-z0-9'’]*(?:-[A-Z0-9][A-Za-z0-9]*)*\.?(?:[A-Za-z]\.)*|\d+[A-Za-z]+)"
@@ -83,7 +107,12 @@ _PERSON_TITLES = re.compile(
     r"(?:Mr|Mrs|Ms|Dr|Prof|President|Minister|Senator|Sen|Rep|Governor|Mayor|Chairman|Chairwoman|"
     r"CEO|Director|Secretary|Spokesman|Spokeswoman|Ambassador|General|Colonel|Judge|Hon|"
     r"[Ff]ounder|[Cc]o-founder|[Cc]hief\s+[Ee]xecutive|[Ss]pokesperson|[Ss]pokesman|[Ss]pokeswoman|"
-    r"[Aa]nalyst|[Rr]esearcher|[Ii]nvestigator|[Ee]ngineer|[Ll]awyer|[Pp]rofessor)\.?\s+$"
+    r"[Aa]nalyst|[Rr]esearcher|[Ii]nvestigator|[Ee]ngineer|[Ll]awyer|[Pp]rofessor|"
+    # lower-case offices before a name: "new president Jane Roe", "ally and governor John Doe"
+    r"president|vice-president|governor|mayor|minister|senator|congressman|congresswoman|"
+    r"lawmaker|legislator|premier|chancellor|ambassador|commissioner|judge|activist|journalist|"
+    r"dissident|opposition\s+leader|leader|ally|secretary|chairman|chairwoman|director|"
+    r"spokesperson|spokesman|spokeswoman)\.?\s+$"
 )
 # "Jane Roe, the company's founder, said", "John Doe, who founded the firm": a person described
 # by a role, or a relative clause that only a person takes. Custodes never records private people.
@@ -125,7 +154,9 @@ _APPOSITION_AFTER = re.compile(
     r"^\s*(?:\([^)]{1,40}\)\s*)?,\s+(?:a|an|the)\s+(?:[\w'’\-$]+\s+){0,6}?"
     r"(?:company|firm|start-?up|maker|manufacturer|vendor|supplier|provider|contractor|"
     r"integrator|developer|giant|conglomerate|outfit|subsidiary|corporation|operator|carrier)\b"
-    r"(?![’']s)",  # "X, the company's founder": X belongs to the company, it is not one
+    # "X, the company's founder": X belongs to the company, it is not one; "On the Silk Road,
+    # the Chinese company Dahua": the noun introduces the name after it, not X
+    r"(?![’']s|\s+(?-i:[A-Z0-9]))",
     re.IGNORECASE,
 )
 _SUBJECT_OF_SUPPLY = re.compile(
@@ -144,15 +175,90 @@ _DESCRIPTOR_AFTER = re.compile(
 
 @dataclass(frozen=True)
 class CompanyMention:
-    """A company name found by shape; name is its short form, acronym as introduced."""
+    """A company name found by shape; name is its short form, acronym as introduced.
+
+    kind is "company", or the kind of organisation that is a source of statements and never a
+    supplier ("media", "research", "ngo", "government", "international"; see source_kind)."""
 
     start: int
     end: int
     surface: str
     name: str
     acronym: str | None
+    kind: str = COMPANY
+
+    @property
+    def is_source(self) -> bool:
+        return self.kind != COMPANY
 
 
+@dataclass(frozen=True)
+class _SourceShapes:
+    """The organisation vocabulary of mentions_organisations.yaml, keyed for one lookup each."""
+
+    names: dict[str, str]  # full name -> kind
+    heads: dict[str, str]  # last word -> kind
+    openers: dict[str, str]  # first word -> kind
+    descriptors: dict[str, str]  # apposition noun phrase (lower case) -> kind
+    descriptor_after: re.Pattern[str]
+    masking: frozenset[str]
+
+
+def _source_shapes() -> _SourceShapes:
+    names: dict[str, str] = {}
+    heads: dict[str, str] = {}
+    openers: dict[str, str] = {}
+    descriptors: dict[str, str] = {}
+    masking: set[str] = set()
+    for kind, body in (lang_data("mentions_organisations").get("kinds") or {}).items():
+        kind = str(kind)
+        if body.get("mask_places", False):
+            masking.add(kind)
+        for table, key in ((names, "names"), (heads, "heads"), (openers, "openers")):
+            for word in body.get(key) or ():
+                table.setdefault(str(word), kind)
+        for d in body.get("descriptors") or ():
+            descriptors.setdefault(str(d).lower(), kind)
+    alternatives = "|".join(re.escape(d) for d in sorted(descriptors, key=len, reverse=True))
+    return _SourceShapes(
+        names,
+        heads,
+        openers,
+        descriptors,
+        re.compile(
+            r"\s*(?:\([^)]{1,40}\)\s*)?,\s+(?:a|an|the)\s+(?:[\w'’\-]+\s+){0,4}?(" + alternatives + r")\b(?![’']s)",
+            re.IGNORECASE,
+        ),
+        frozenset(masking),
+    )
+
+
+_SOURCES = _source_shapes()
+# Kinds whose names hide the places they contain: "Pakistan Point News" is no mention of Pakistan.
+PLACE_MASKING_KINDS = _SOURCES.masking
+
+
+def source_kind(surface: str, sentence: str = "", end: int | None = None) -> str | None:
+    """The kind of organisation that is a source of statements, never a supplier, which a name
+    is by its shape ("Global Times", "Ministry of Interior", "Human Rights Watch") or by an
+    apposition after it ("X, a Washington think tank"); None for anything else."""
+    name = _POSSESSIVE_TAIL.sub("", surface)
+    kind = _SOURCES.names.get(name)
+    if kind is not None:
+        return kind
+    words = name.split()
+    if len(words) > 1:
+        kind = _SOURCES.openers.get(words[0]) or _SOURCES.heads.get(words[-1])
+        if kind is not None:
+            return kind
+    if end is not None and sentence[end : end + 2].lstrip()[:1] in {",", "("}:
+        m = _SOURCES.descriptor_after.match(sentence, end, end + 120)
+        if m is not None:
+            return _SOURCES.descriptors.get(m.group(1).lower())
+    return None
+
+
+_POSSESSIVE_TAIL = re.compile(r"['’]s?$")
 _WORD_SPLIT = re.compile(r"\s+|-")
 
 
@@ -168,12 +274,8 @@ def strip_legal_suffix(name: str) -> str:
     return " ".join(words).rstrip(",")
 
 
-_LEADING_FUNCTION_WORDS = frozenset(
-    _words_of(
-        """the a an its and while but as we i you he she they it this that these those there here
-        our their his her who what which when where if"""
-    )
-)
+# Prepositions, determiners, conjunctions, time words and sentence adverbs (data file).
+_LEADING_FUNCTION_WORDS = _word_set(lang_data("mentions_stopwords")["leading"])
 
 
 def _trim(name: str) -> str:
@@ -238,17 +340,39 @@ def _only_legal_words(surface: str) -> bool:
     return all(w.lower().strip(".,") in CORPORATE_WORDS or w.lower() in LEGAL_SUFFIXES for w in surface.split())
 
 
+_SHAPES = lang_data("mentions_company_shapes")
+_TRADE_WORDS = _word_set(_SHAPES["trade_words"])
+_PRODUCT_HEAD_AFTER = re.compile(
+    r"\s+(?:\([A-Z][A-Za-z0-9&\-]{1,9}\)\s+)?(?:"
+    + "|".join(re.escape(w) for w in sorted(_word_set(_SHAPES["product_heads"]), key=len, reverse=True))
+    + r")\b"
+)
+_FINANCIER_HEADS = tuple(str(w) for w in _SHAPES["financier_heads"])
+
+
+def is_financier_name(name: str) -> bool:
+    """"Acme Capital", "Acme Investments": a name of investors or lenders."""
+    return any(name.endswith(" " + h) for h in _FINANCIER_HEADS)
+
+
+def _only_trade_words(name: str) -> bool:
+    return all(w.lower().strip(".,") in _TRADE_WORDS for w in name.split())
+
+
 def _join_and(sentence: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Join names split at "and" ("Trade and Supply Corporation") when the left part is not a
-    finished company name and the right part ends in a corporate word."""
+    finished company name and the right part ends in a corporate word, or when the right part
+    only describes a trade ("Nations Hardware and Electrical")."""
     out: list[tuple[int, int, str]] = []
     for span in spans:
         if out:
             s0, e0, n0 = out[-1]
-            if (
-                sentence[e0 : span[0]] == " and "
-                and n0.split()[-1].lower() not in CORPORATE_WORDS
-                and span[2].split()[-1].lower().rstrip(".") in CORPORATE_WORDS
+            if sentence[e0 : span[0]] == " and " and (
+                (
+                    n0.split()[-1].lower() not in CORPORATE_WORDS
+                    and span[2].split()[-1].lower().rstrip(".") in CORPORATE_WORDS
+                )
+                or (" " in n0 and _only_trade_words(span[2]) and not _only_trade_words(n0))
             ):
                 out[-1] = (s0, span[1], sentence[s0 : span[1]])
                 continue
@@ -267,7 +391,37 @@ def _candidate_spans(sentence: str) -> list[tuple[int, int, str]]:
             continue
         start = m.start(1) + raw.find(trimmed)
         out.append((start, start + len(trimmed), trimmed))
-    return _join_and(sentence, out)
+    return _extend_to_acronym(sentence, _join_and(sentence, out))
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _extend_to_acronym(sentence: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Grow a name to the words its bracketed acronym spells: the capitalised run "Time
+    Technologies (JITT)" is the end of "Just in Time Technologies"."""
+    out: list[tuple[int, int, str]] = []
+    for s0, e0, name in spans:
+        m = _ACRONYM_AFTER.match(sentence[e0:])
+        if m is not None:
+            letters = "".join(ch for ch in m.group(1) if ch.isalpha()).upper()
+            initials = "".join(w[0] for w in name.split()).upper()
+            need = len(letters) - len(initials)
+            if 0 < need <= 3 and letters.endswith(initials):
+                lo = max(0, s0 - 60)
+                before = list(_WORD.finditer(sentence, lo, s0))[-need:]
+                if (
+                    len(before) == need
+                    and before[0].group()[:1].isupper()
+                    and "".join(w.group()[0] for w in before).upper() == letters[:need]
+                    and not any(w.group()[-1] in ",.;:()" for w in before)
+                ):
+                    s0 = before[0].start()
+                    while out and out[-1][1] > s0:
+                        out.pop()
+                    name = sentence[s0:e0]
+        out.append((s0, e0, name))
+    return out
 
 
 _PREV_NAME_AND = re.compile(r"([A-Z][\w'’\-]*(?:\s+(?:of\s+|for\s+|the\s+)?[A-Z][\w'’\-]*)*)\s+and\s+$")
@@ -336,11 +490,15 @@ def _is_company(sentence: str, start: int, end: int, surface: str, prev_ok: bool
         return False
     if _DESCRIPTOR_AFTER.match(sentence, end):
         return False  # "IT infrastructure supplier X": the capitalised word describes X
+    if _PRODUCT_HEAD_AFTER.match(sentence, end):
+        return False  # "the Acme Recognition Technology (ART) system" names a product
     return not _excluded(sentence, start, surface, end)
 
 
-def find_companies(sentence: str, offset: int = 0) -> list[CompanyMention]:
-    """Company mentions in one sentence; offsets are shifted by offset."""
+def find_companies(sentence: str, offset: int = 0, *, sources: bool = False) -> list[CompanyMention]:
+    """Company mentions in one sentence; offsets are shifted by offset.  With sources, the
+    organisations that are sources of statements (outlets, NGOs, ministries...) come too, with
+    their kind, so that the caller can keep them out of the supplier slot."""
     out: list[CompanyMention] = []
     if is_headline(sentence):
         return out
@@ -348,8 +506,9 @@ def find_companies(sentence: str, offset: int = 0) -> list[CompanyMention]:
     prev_ok = False
     for start, end, surface in _candidate_spans(sentence):
         in_list = prev_ok and bool(_LIST_TAIL.match(sentence[prev_end:start]))
-        ok = _is_company(sentence, start, end, surface, in_list)
-        if ok:
+        kind = source_kind(surface, sentence, end)
+        ok = kind is None and _is_company(sentence, start, end, surface, in_list)
+        if ok or (sources and kind is not None and not _is_person(sentence, start, end)):
             acr = _ACRONYM_AFTER.match(sentence[end:])
             out.append(
                 CompanyMention(
@@ -358,6 +517,7 @@ def find_companies(sentence: str, offset: int = 0) -> list[CompanyMention]:
                     surface=surface,
                     name=strip_legal_suffix(surface),
                     acronym=acr.group(1) if acr else None,
+                    kind=kind or COMPANY,
                 )
             )
         prev_end, prev_ok = end, ok

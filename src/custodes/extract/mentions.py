@@ -20,9 +20,12 @@ from typing import Any
 import ahocorasick
 
 from custodes.extract.companies import (
+    PLACE_MASKING_KINDS,
     CompanyMention,
     distinctive_extension,
     find_companies,
+    is_financier_name,
+    lang_data,
     short_name,
     strip_legal_suffix,
 )
@@ -159,16 +162,38 @@ def _superseded(
 _OPENING_POSSESSIVE = re.compile(r"['’]s?\s+")
 
 
-def _after_country_possessive(c: CompanyMention, text: str, country_ends: dict[int, int]) -> CompanyMention:
+_OPENING_SPACE = re.compile(r"[ \t]+")
+
+
+def _after_country_possessive(
+    c: CompanyMention, text: str, country_ends: dict[int, int], demonym_ends: dict[int, int]
+) -> CompanyMention:
     """"China's Huawei Technologies" is China's company "Huawei Technologies": the country
-    opening the span is a mention of its own, not part of the name."""
+    opening the span is a mention of its own, not part of the name.  So is a demonym opening
+    it ("the American Acme Technologies") when the rest is a distinctive name of its own."""
     e = country_ends.get(c.start)
     if e is not None and e < c.end:
         m = _OPENING_POSSESSIVE.match(text, e, c.end)
         if m is not None and m.end() < c.end:
             surface = text[m.end() : c.end]
-            return CompanyMention(m.end(), c.end, surface, strip_legal_suffix(surface), c.acronym)
+            return CompanyMention(m.end(), c.end, surface, strip_legal_suffix(surface), c.acronym, c.kind)
+    e = demonym_ends.get(c.start)
+    if e is not None and e < c.end and not c.is_source:
+        m = _OPENING_SPACE.match(text, e, c.end)
+        if m is not None and m.end() < c.end:
+            surface = text[m.end() : c.end]
+            if distinctive_extension(surface) and " " in surface:
+                return CompanyMention(m.end(), c.end, surface, strip_legal_suffix(surface), c.acronym, c.kind)
     return c
+
+
+def _only_places(c: CompanyMention, countries: SpanSet, text: str) -> bool:
+    """A "name" whose capitalised words are all country or city names ("U.S", "Kenya and
+    Uganda") is no company."""
+    return all(countries.overlaps(m.start(), m.end()) for m in _CAP_WORD.finditer(text, c.start, c.end))
+
+
+_CAP_WORD = re.compile(r"[A-Z0-9][\w'’.\-]*")
 
 
 def _is_country_possessive(c: CompanyMention, country_spans: set[tuple[int, int]]) -> bool:
@@ -182,26 +207,45 @@ def _company_refs(
     sentences: Sequence[Sentence],
     vendors: VendorFinder,
     registry: Sequence[SupplierRef],
-    country_spans: set[tuple[int, int]],
+    countries: Sequence[CountryRef],
+    sources: list[SupplierRef],
+    people: Sequence[tuple[int, int]] = (),
 ) -> tuple[list[SupplierRef], list[CompanyMention], list[SupplierRef]]:
     """Shape-found companies not covered by the registry; also returns all raw company spans
     (used to mask country names inside company names) and the registry mentions that turned
-    out to open a longer company name."""
+    out to open a longer company name.  Organisations that are sources of statements (outlets,
+    think tanks, ministries) go to `sources`, flagged "source", never to the suppliers."""
+    country_spans = {(c.start, c.end) for c in countries}
     taken = SpanSet([(s.start, s.end) for s in registry])
     starts = [s.start for s in registry]  # registry mentions come sorted by position
     places = frozenset(text[s:e] for s, e in country_spans)
+    place_set = SpanSet([*country_spans, *people])
     blocked = places | frozenset(r.surface for r in registry)
     country_ends = {s: e for s, e in country_spans}
+    demonym_ends = {c.start: c.end for c in countries if c.kind == "demonym"}
+    demonym_homes = {c.start: c.iso3 for c in countries if c.kind == "demonym"}
+    homes: dict[int, str] = {}
     raw: list[CompanyMention] = []
     for s in sentences:
-        for c in find_companies(s.text, s.start):
-            if not _is_country_possessive(c, country_spans):
-                raw.append(_after_country_possessive(c, text, country_ends))
+        for c in find_companies(s.text, s.start, sources=True):
+            if _is_country_possessive(c, country_spans) or _only_places(c, place_set, text):
+                continue
+            first = c.start
+            c = _after_country_possessive(c, text, country_ends, demonym_ends)
+            if first in demonym_homes and c.start != first:
+                homes[c.start] = demonym_homes[first]  # "the American Acme Technologies"
+            if c.is_source:
+                if not _overlaps(c.start, c.end, taken) and vendors.resolve(c.surface) is None:
+                    sources.append(_source_ref(c))
+                    if c.kind in PLACE_MASKING_KINDS:
+                        raw.append(c)
+                continue
+            raw.append(c)
     out: list[SupplierRef] = []
     superseded: list[SupplierRef] = []
     short: dict[str, str] = {}
     for c in raw:
-        if (c.start, c.end) in country_spans:
+        if c.is_source or (c.start, c.end) in country_spans:
             continue
         if _overlaps(c.start, c.end, taken):
             opened = _superseded(c, registry, starts, places)
@@ -227,8 +271,35 @@ def _company_refs(
             if c.name not in short:
                 short[c.name] = short_name(c.name, text, blocked)
             name = short[c.name]
-        out.append(SupplierRef(c.start, c.end, c.surface, name, None, False))
+        ref = SupplierRef(c.start, c.end, c.surface, name, None, False, stated_country=homes.get(c.start))
+        if is_financier_name(c.name):
+            ref.flags.add(FINANCIER)
+        out.append(ref)
     return out, raw, superseded
+
+
+SOURCE = "source"  # flag of an organisation that is a source of statements, never a supplier
+FINANCIER = "financier"  # the flag custodes.extract.parties gives lenders and investors
+
+
+def _source_ref(c: CompanyMention) -> SupplierRef:
+    return SupplierRef(c.start, c.end, c.surface, c.acronym or c.name, None, False, flags={SOURCE, c.kind})
+
+
+def _acronyms_of_sources(registry: list[SupplierRef], sources: Sequence[SupplierRef], text: str) -> list[SupplierRef]:
+    """Registry hits that spell the acronym a document introduced for a source organisation:
+    after "the National Elections Commission (NEC)", NEC is the commission, not the vendor."""
+    acronyms: set[str] = set()
+    for s in sources:
+        m = _SOURCE_ACRONYM.match(text, s.end)
+        if m is not None:
+            acronyms.add(m.group(1))
+    if not acronyms:
+        return registry
+    return [r for r in registry if r.surface not in acronyms]
+
+
+_SOURCE_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z0-9&\-]{1,9})\)")
 
 
 def _drop_superseded(
@@ -489,6 +560,7 @@ class Mentions:
     countries: list[CountryRef]
     suppliers: list[SupplierRef]
     spellings: dict[str, str] = field(default_factory=dict)  # vendor id -> document spelling
+    sources: list[SupplierRef] = field(default_factory=list)  # outlets, NGOs, ministries...
 
 
 def collect_mentions(
@@ -514,23 +586,81 @@ def find_mentions(
     Country names inside a company name ("China National ... Corporation") become the
     company's stated home instead of a mention of their own.
     """
-    countries = [CountryRef(m.start, m.end, m.surface, m.iso3, m.kind) for m in gazetteer.find(text)]
+    countries: list[CountryRef] = []
+    people: list[tuple[int, int]] = []  # demonyms naming people or a language: no place, no company
+    for m in gazetteer.find(text):
+        if m.kind == "demonym" and _names_people(text, m.start, m.end, m.surface, gazetteer):
+            people.append((m.start, m.end))
+        else:
+            countries.append(CountryRef(m.start, m.end, m.surface, m.iso3, m.kind))
     registry = _vendor_refs(text, vendors)
     country_spans = {(c.start, c.end) for c in countries}
-    companies, raw, superseded = _company_refs(text, sentences, vendors, registry, country_spans)
+    sources: list[SupplierRef] = []
+    companies, raw, superseded = _company_refs(text, sentences, vendors, registry, countries, sources, people)
+    registry = _acronyms_of_sources(registry, sources, text)
     suppliers = _drop_superseded(text, registry, companies, superseded)
     suppliers += companies
     suppliers += _later_mentions(text, suppliers)
     suppliers += _product_refs(text, suppliers, vendors)
     suppliers += _product_aliases(text, suppliers, SpanSet([(c.start, c.end) for c in countries]))
     suppliers.sort(key=lambda s: s.start)
-    raw_spans = [(c.start, c.end) for c in raw if (c.start, c.end) not in country_spans]
+    raw_spans = [(c.start, c.end) for c in raw if (c.start, c.end) not in country_spans and not c.is_source]
     spans = SpanSet(raw_spans + [(s.start, s.end) for s in suppliers])
+    masking = SpanSet([(c.start, c.end) for c in raw if c.is_source])
     by_start = {s.start: s for s in suppliers if not s.registered}
     for c in countries:
+        if c.kind != "demonym" and _overlaps(c.start, c.end, masking):
+            c.role = "internal"  # "Pakistan Point News": part of an outlet's name, not a place
+            continue
         if _overlaps(c.start, c.end, spans):
             c.role = "internal"
             owner = by_start.get(c.start)
             if owner is not None:
                 owner.stated_country = c.iso3
-    return Mentions(countries, suppliers, _apply_document_spellings(text, suppliers))
+    return Mentions(countries, suppliers, _apply_document_spellings(text, suppliers), sources)
+
+
+@dataclass(frozen=True)
+class _DemonymUses:
+    people_after: frozenset[str]
+    language_after: tuple[str, ...]
+    language_before: re.Pattern[str]
+    phrase_end: frozenset[str]
+
+
+@cache
+def _demonym_uses() -> _DemonymUses:
+    data = lang_data("mentions_demonyms")
+    before = sorted((str(w) for w in data["language_before"]), key=len, reverse=True)
+    return _DemonymUses(
+        people_after=frozenset(str(w).lower() for w in data["people_after"]),
+        language_after=tuple(str(w).lower() for w in data["language_after"]),
+        language_before=re.compile(
+            r"(?:^|[^\w'’])(?:" + "|".join(re.escape(w) for w in before) + r")\s+$", re.IGNORECASE
+        ),
+        phrase_end=frozenset(str(w).lower() for w in data["phrase_end"]),
+    )
+
+
+_NEXT_WORD = re.compile(r"[ \t]*([\w'’\-]+|[^\w\s]|$)")
+_CLAUSE_END = frozenset({"", ".", ";", ":", "!", "?", ")", '"', "”"})
+_THE_BEFORE = re.compile(r"(?:^|[^\w'’])[Tt]he\s+$")
+
+
+def _names_people(text: str, start: int, end: int, surface: str, gazetteer: CountryFinder) -> bool:
+    """A demonym used as a noun for people or as a language, not as a country's adjective:
+    "Kazakhs" and "the Chinese have ..." (people), "Russian-language", "in Mandarin." (language).
+    "Kazakh authorities" and "Chinese firms" still mark a country."""
+    if gazetteer.is_people_noun(surface):
+        return True
+    uses = _demonym_uses()
+    tail = text[end : end + 14].lower()
+    if any(tail.startswith(w) for w in uses.language_after):
+        return True
+    m = _NEXT_WORD.match(text, end, end + 40)
+    nxt = m.group(1).lower() if m else ""
+    ends_phrase = not nxt or not (nxt[0].isalnum()) or nxt in uses.phrase_end
+    before = text[max(0, start - 25) : start]
+    if _THE_BEFORE.search(before) and (nxt in _CLAUSE_END or nxt in uses.people_after):
+        return True
+    return ends_phrase and bool(uses.language_before.search(before))

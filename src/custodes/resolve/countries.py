@@ -44,7 +44,15 @@ _RANK_YAML = 3
 _RANK_BLOCK = 4
 
 _TOP_KEYS = frozenset({"version", "settings", "extra_countries", "countries", "blocked", "ambiguous", "rules"})
-_COUNTRY_KEYS = frozenset({"display", "aliases", "demonyms", "regions", "cities", "programmes", "citations", "note"})
+_COUNTRY_KEYS = frozenset(
+    {"display", "aliases", "demonyms", "peoples", "regions", "cities", "programmes", "citations", "note"}
+)
+# Names of peoples (ethnic groups) living in a country: "Uyghurs", "Tibetan activists" speak of
+# people, not of the state, so they are resolvable but never found as a country mention.
+_PEOPLE = "people"
+# Derived plural demonyms ("Kenyans") are nouns for people; they are found as demonyms and
+# remembered so that the extractor can tell them from the adjective.
+_PLURAL = "demonym_plural"
 _PROGRAMME_KEYS = frozenset({"names", "ignore_case", "citations", "note"})
 _AMBIGUOUS_KEYS = frozenset({"surface", "iso3", "rule", "reason"})
 _EXTRA_KEYS = frozenset({"name", "alpha_2", "note", "citations"})
@@ -130,6 +138,7 @@ class Gazetteer:
         self._display: dict[str, str] = {}
         self._person, self._us_state = _parse_rules(path, data.get("rules") or {})
         self._citations: dict[str, tuple[str, ...]] = {}
+        self._plurals: set[str] = set()
         surfaces = _Surfaces(path)
         self._add_pycountry(surfaces)
         self._add_curated(surfaces, data.get("countries"))
@@ -194,7 +203,9 @@ class Gazetteer:
             )
             for kind, surface in _curated_surfaces(where, body):
                 for variant in _with_accentless(surface):
-                    surfaces.add(variant, _Meaning(iso3, kind), _RANK_YAML)
+                    if kind == _PLURAL:
+                        self._plurals.add(variant)
+                    surfaces.add(variant, _Meaning(iso3, "demonym" if kind == _PLURAL else kind), _RANK_YAML)
 
     def _add_ambiguous(self, entries: Any) -> tuple[dict[str, str | None], dict[str, str]]:
         """Parse the ambiguity list: dropped surfaces (with their resolve() answer) and rules."""
@@ -244,6 +255,8 @@ class Gazetteer:
             entries.append(Entry(normalise_punct(surface), meaning, not ignore_case))
             if meaning.kind != _BLOCK:
                 _remember(lookup, surface, meaning.iso3, rank)
+            if meaning.kind == _PEOPLE:  # swallows its span like a blocked phrase
+                entries[-1] = Entry(normalise_punct(surface), _Meaning(meaning.iso3, _BLOCK), True)
         for surface, iso3 in dropped.items():
             if iso3:
                 _remember(lookup, surface, iso3, _RANK_YAML)
@@ -302,6 +315,10 @@ class Gazetteer:
         if country is None:
             raise KeyError(f"unknown ISO3 code {iso3!r}")
         return _default_display(country)
+
+    def is_people_noun(self, surface: str) -> bool:
+        """True for a plural demonym ("Kenyans", "Kazakhs"): a noun for people, never a place."""
+        return surface in self._plurals
 
     def all_iso3(self) -> list[str]:
         return sorted(self._iso3)
@@ -374,7 +391,12 @@ def _curated_surfaces(where: str, body: dict[str, Any]) -> Iterator[tuple[str, s
         yield "demonym", demonym
         plural = _plural(demonym)
         if plural:
-            yield "demonym", plural
+            yield _PLURAL, plural
+    for people in str_list(f"{where}.peoples", body.get("peoples")):
+        yield _PEOPLE, people
+        plural = _plural(people)
+        if plural:
+            yield _PEOPLE, plural
     for region in str_list(f"{where}.regions", body.get("regions")):
         yield "region", region
     for city in str_list(f"{where}.cities", body.get("cities")):
