@@ -126,3 +126,12 @@ def test_opinion_piece_states_no_supplier_deal_by_itself() -> None:
 def test_reported_future_is_a_plan_not_a_hedge() -> None:
     (d,) = run("The Serbian interior ministry said it would buy 500 CCTV cameras from Hikvision.")
     assert (d.country, d.supplier, d.status) == ("SRB", "Hikvision", "planned")
+
+
+def test_a_special_administrative_region_is_recorded_under_its_state() -> None:
+    from custodes.extract.extractor import recipient_states
+
+    assert recipient_states()["HKG"] == "CHN"
+    assert "TWN" not in recipient_states()
+    got = {(d.country, d.supplier) for d in run("Hong Kong police bought phone-cracking kits from Cellebrite in 2019.")}
+    assert got == {("CHN", "Cellebrite")}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
 from custodes.extract.aggregate import build_deployments
 from custodes.extract.candidates import PairCandidate, generate
@@ -56,6 +57,19 @@ def _add_product_tech(per_sentence: list[SentenceMentions]) -> None:
         added = [CueMatch(s.start, s.end, s.surface, t) for s in sm.suppliers for t in s.product_tech]
         if added:
             sm.ctx.tech = sorted([*sm.ctx.tech, *added], key=lambda m: m.start)
+
+
+@cache
+def recipient_states() -> dict[str, str]:
+    """Territories recorded under their sovereign state (data/recipients.yaml)."""
+    import yaml
+
+    path = resources.files("custodes") / "data" / "recipients.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    unknown = set(data) - {"version", "recipients"}
+    if unknown:
+        raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
+    return {str(k): str(v["report_as"]) for k, v in data["recipients"].items()}
 
 
 @dataclass
@@ -110,6 +124,9 @@ class MentionFinder:
 
     def __call__(self, doc: Doc) -> None:
         found = find_mentions(doc.text, doc["sentences"], self.gazetteer, self.vendors)
+        sovereign = recipient_states()
+        for c in found.countries:
+            c.iso3 = sovereign.get(c.iso3, c.iso3)
         per_sentence = bucket(doc["contexts"], found.countries, found.suppliers)
         _add_product_tech(per_sentence)
         doc.add("mentions", found)
