@@ -33,8 +33,9 @@ def lowered_without_leave(old: Mapping[str, Any], new: Mapping[str, Any]) -> lis
         if not before:
             continue
         for metric in METRICS:
-            if metric in before and metric in spec and float(spec[metric]) < float(before[metric]):
-                if (name, metric, float(spec[metric])) not in allowed:
-                    out.append(f"{name}.{metric} lowered from {before[metric]} to {spec[metric]} "
+            if metric not in before or metric not in spec:
+                continue
+            if float(spec[metric]) < float(before[metric]) and (name, metric, float(spec[metric])) not in allowed:
+                out.append(f"{name}.{metric} lowered from {before[metric]} to {spec[metric]} "
                                "without an allow_lower entry with a reason")
     return out
