@@ -519,7 +519,8 @@ def eval_command(
     show_errors: Annotated[bool, typer.Option("--errors", help="List false positives and negatives.")] = False,
     predictions_out: Annotated[Path | None, typer.Option("--predictions-out", help="Write predictions here.")] = None,
 ) -> None:
-    """Score extraction against a labelled file: pair and triple P/R/F1, status and year accuracy.
+    """Score extraction against a labelled file: pair and triple P/R/F1, per-component scores
+    (recipient countries, named suppliers, (country, category)), status and year accuracy.
 
     The texts are ingested into a temporary database and extracted by the real pipeline.
 
@@ -544,7 +545,8 @@ def eval_command(
         table = Table(title=f"{gold.name}: {s.documents} documents")
         for name in ("", "precision", "recall", "F1", "tp", "fp", "fn"):
             table.add_column(name, justify="right")
-        for label, prf in (("pair", s.pair), ("triple", s.triple)):
+        for label, prf in (("pair", s.pair), ("triple", s.triple), ("country", s.country),
+                           ("supplier", s.supplier), ("category", s.category)):
             table.add_row(label, f"{prf.precision:.3f}", f"{prf.recall:.3f}", f"{prf.f1:.3f}",
                           str(prf.tp), str(prf.fp), str(prf.fn))
         console.print(table)

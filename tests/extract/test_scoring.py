@@ -66,3 +66,17 @@ def test_load_gold(tmp_path: Path) -> None:
     p.write_text(json.dumps({"id": "z", "text": "t", "deployments": []}) + "\n")
     (doc,) = load_gold(p)
     assert doc.id == "z" and doc.deployments == []
+
+
+def test_component_scores_count_per_document_sets() -> None:
+    from custodes.extract.scoring import Scores, score_document
+
+    gold = [{"country": "KEN", "supplier": "Huawei", "tech": ["smart_city"]},
+            {"country": "UGA", "supplier": None, "supplier_country": "CHN", "tech": ["video_surveillance"]}]
+    pred = [{"country": "KEN", "supplier": "ZTE", "tech": ["smart_city", "facial_recognition"]}]
+    s = Scores()
+    score_document(gold, pred, s)
+    assert (s.country.tp, s.country.fp, s.country.fn) == (1, 0, 1)
+    assert (s.supplier.tp, s.supplier.fp, s.supplier.fn) == (0, 1, 1)
+    assert (s.category.tp, s.category.fp, s.category.fn) == (1, 1, 1)
+    assert (s.pair.tp, s.pair.fp, s.pair.fn) == (0, 1, 2)

@@ -75,6 +75,10 @@ class Prf:
 class Scores:
     pair: Prf = field(default_factory=Prf)
     triple: Prf = field(default_factory=Prf)
+    # per component, per document sets: recipient countries, named suppliers, (country, category)
+    country: Prf = field(default_factory=Prf)
+    supplier: Prf = field(default_factory=Prf)
+    category: Prf = field(default_factory=Prf)
     status_correct: int = 0
     year_correct: int = 0
     matched: int = 0
@@ -93,6 +97,9 @@ class Scores:
             "documents": self.documents,
             "pair": self.pair.to_dict(),
             "triple": self.triple.to_dict(),
+            "country": self.country.to_dict(),
+            "supplier": self.supplier.to_dict(),
+            "category": self.category.to_dict(),
             "matched_pairs": self.matched,
             "status_accuracy": round(self.status_accuracy, 4),
             "year_accuracy": round(self.year_accuracy, 4),
@@ -127,9 +134,19 @@ def _triples(by_pair: Mapping[PairKey, Mapping[str, Any]]) -> set[TripleKey]:
     return out
 
 
+def _count(prf: Prf, gold: set[Any], pred: set[Any]) -> None:
+    prf.tp += len(gold & pred)
+    prf.fp += len(pred - gold)
+    prf.fn += len(gold - pred)
+
+
 def score_document(gold: Iterable[Mapping[str, Any]], pred: Iterable[Mapping[str, Any]], into: Scores) -> None:
     """Add one document's counts to `into`."""
     g, p = _by_pair(gold), _by_pair(pred)
+    _count(into.country, {k[0] for k in g}, {k[0] for k in p})
+    _count(into.supplier, {k[2] for k in g if k[1] == "s"}, {k[2] for k in p if k[1] == "s"})
+    _count(into.category, {(k[0], t[3]) for k in g for t in _triples({k: g[k]})},
+           {(k[0], t[3]) for k in p for t in _triples({k: p[k]})})
     into.documents += 1
     matched = g.keys() & p.keys()
     into.pair.tp += len(matched)
