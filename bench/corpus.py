@@ -67,3 +67,41 @@ def write_jsonl(path: Path, n: int, target_bytes: int = 3000) -> int:
             total += len(doc["text"].encode("utf-8"))
             handle.write(json.dumps(doc, ensure_ascii=False) + "\n")
     return total
+
+
+# Off-topic news: sport, weather, markets, culture. Countries and cities appear, technology never.
+_SUBJECTS = ["The national team", "The central bank", "A local bakery", "The orchestra", "Farmers near {city}",
+             "The football club of {city}", "Shares in {country}", "The weather service", "Tourism in {country}",
+             "The film festival in {city}", "Rice exporters in {country}", "The marathon organisers"]
+_VERBS = ["reported", "announced", "celebrated", "postponed", "welcomed", "reviewed", "expected", "recorded"]
+_OBJECTS = ["a record harvest", "heavy rain over the weekend", "a two-goal win against {country}",
+            "higher prices for wheat", "a new season of concerts", "a surge in visitors from {country}",
+            "a quieter trading day", "the best sales figures since {year}", "a draw in the cup final",
+            "new flights to {city}", "a late frost in the valleys", "a retrospective of painters from {country}"]
+_TAILS = ["", " on Tuesday", " after a long delay", ", officials said", " for the third year running",
+          " despite the heat", ", according to organisers"]
+
+
+def generate_off_topic(n: int, target_bytes: int = 3000, seed: int = 11) -> Iterator[dict[str, str]]:
+    """n documents about anything but surveillance technology, deterministic for a seed."""
+    rng = random.Random(seed)
+    names = country_names()
+    cities = ["Lisbon", "Nairobi", "Lima", "Hanoi", "Dakar", "Oslo", "Quito", "Tunis", "Manila", "Accra"]
+    for i in range(n):
+        parts: list[str] = []
+        size = 0
+        while size < target_bytes:
+            fill = {"country": rng.choice(names), "city": rng.choice(cities), "year": str(rng.randint(1990, 2024))}
+            sentence = (f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)}"
+                        f"{rng.choice(_TAILS)}.").format(**fill)
+            parts.append(sentence)
+            size += len(sentence) + 1
+        yield {"id": f"off-{i}", "title": f"Brief {i}", "text": f"Brief {i}\n\n" + " ".join(parts)}
+
+
+def generate_mixed(n: int, target_bytes: int = 3000, on_topic_share: float = 0.05) -> list[dict[str, str]]:
+    """A news stream: `on_topic_share` of the documents from generate(), the rest off-topic."""
+    on = max(1, round(n * on_topic_share))
+    docs = list(generate(on, target_bytes)) + list(generate_off_topic(n - on, target_bytes))
+    random.Random(3).shuffle(docs)
+    return docs
