@@ -17,6 +17,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from custodes.extract.context import SentenceContext
 from custodes.extract.linker import Candidate, SentenceMentions, _strong_predicate
@@ -140,19 +141,33 @@ def _sentence_signals(sm: SentenceMentions) -> dict[str, float]:
 SIGNALS = ("pred", "noun", "tech", "hedge", "negative", "ban", "business", "states", "list", "crowded", "strong")
 
 
+@cache
+def _co_names(prefix: str) -> tuple[str, str, str, tuple[tuple[str, str], ...]]:
+    return (f"{prefix}_n", f"{prefix}_any", f"{prefix}_in_lead", tuple((n, f"{prefix}_{n}") for n in SIGNALS))
+
+
 def _co_features(
     prefix: str,
     both: Iterable[int],
     signals: Sequence[dict[str, float]],
+    memo: dict[tuple[str, tuple[int, ...]], dict[str, float]] | None = None,
 ) -> dict[str, float]:
-    idx = sorted(set(both))
+    """How often, and in what kind of sentences, two sides meet (sparse: zeros left out)."""
+    idx = tuple(sorted(set(both)))
     if not idx:
         return {}  # two sides that never meet (most pairs of a long story): all zero
-    f: dict[str, float] = {f"{prefix}_n": _log(len(idx))}
-    for name in SIGNALS:
-        f[f"{prefix}_{name}"] = _log(sum(signals[i][name] for i in idx))
-    f[f"{prefix}_any"] = float(bool(idx))
-    f[f"{prefix}_in_lead"] = float(any(i < LEAD for i in idx))
+    if memo is not None and (prefix, idx) in memo:
+        return memo[(prefix, idx)]
+    n_name, any_name, lead_name, names = _co_names(prefix)
+    f: dict[str, float] = {n_name: math.log1p(len(idx)), any_name: 1.0}
+    if idx[0] < LEAD:
+        f[lead_name] = 1.0
+    for name, key in names:
+        total = sum(signals[i][name] for i in idx)
+        if total:
+            f[key] = math.log1p(total)
+    if memo is not None:
+        memo[(prefix, idx)] = f
     return f
 
 
@@ -238,7 +253,8 @@ def generate(
     }
     for name in ("hedge", "negative", "ban", "business", "states"):
         doc[f"d_{name}_frac"] = sum(sig[name] for sig in signals) / n_sent
-    per_supplier = {sk: _supplier_features(sst, ctxs, n_sent) for sk, sst in suppliers.items()}
+    memo: dict[tuple[str, tuple[int, ...]], dict[str, float]] = {}
+    per_supplier = {sk: _nonzero(_supplier_features(sst, ctxs, n_sent)) for sk, sst in suppliers.items()}
     recorded_in: dict[tuple[str, str], set[str]] = defaultdict(set)
     for k in records:
         recorded_in[k[1:]].add(k[0])
@@ -252,6 +268,7 @@ def generate(
         cf["c_is_supplier_home"] = float(iso3 in homes)
         cf["c_rule_country"] = float(iso3 in rule_countries)
         c_sents = cst.sentences
+        base = _nonzero({**doc, **cf})
         co_suppliers = 0
         for sk, sst in suppliers.items():
             s_sents = sst.sentences
@@ -261,9 +278,9 @@ def generate(
                 continue  # a recipient only the rules' implicit links name pairs with what they linked
             pc = PairCandidate(iso3, sst.ref.name, sst.ref.supplier_country, sst.ref.vendor_id, NAMED,
                                sst.ref.registered, sst.ref.categories, sorted(same))
-            f = {**doc, **cf, **per_supplier[sk]}
-            f.update(_co_features("same", same, signals))
-            f.update(_co_features("near", _near(c_sents, s_sents, 1) - same, signals))
+            f = {**base, **per_supplier[sk]}
+            f.update(_co_features("same", same, signals, memo))
+            f.update(_co_features("near", _near(c_sents, s_sents, 1) - same, signals, memo))
             f["same_distance"] = _min_distance(cst, sst) if same else 1.0
             f.update(_roles_in("same_role", cst, same))
             f["s_subject"] = float(any(s.start - ctxs[i].sentence.start < 4 for i, s in sst.mentions if i in same))
@@ -278,7 +295,7 @@ def generate(
             nst = countries[nat]
             same = c_sents & nst.sentences
             pc = PairCandidate(iso3, None, nat, None, NATIONALITY, sentences=sorted(same))
-            f = {**doc, **cf}
+            f = dict(base)
             f.update(_co_features("same", same, signals))
             f.update(_co_features("near", _near(c_sents, nst.sentences, 1) - same, signals))
             f["nat_named_exists"] = float(nat in homes)
@@ -289,7 +306,7 @@ def generate(
             pc.features = _nonzero(f)
             out.append(pc)
         pc = PairCandidate(iso3, None, None, None, UNNAMED, sentences=sorted(c_sents))
-        f = {**doc, **cf}
+        f = dict(base)
         f.update(_co_features("own", c_sents, signals))
         f["co_suppliers"] = _log(co_suppliers)
         f["rule_candidate"] = _log(rule_cands.get(pc.key, 0))
