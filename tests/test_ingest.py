@@ -104,3 +104,14 @@ def test_document_stored_by_another_writer_meanwhile_is_unchanged(engine: Engine
     assert [e.kind for e in events] == ["stored", "unchanged"]
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM documents")).scalar() == 1
+
+
+def test_the_reference_version_covers_the_model_and_the_language_pack() -> None:
+    from importlib import resources
+
+    from custodes.analyse import _reference_files
+
+    names = [name for name, _ in _reference_files(resources.files("custodes") / "data", "")]
+    assert "model/deployment_scorer.json" in names
+    assert "lang/en/signal.yaml" in names and "vendors.yaml" in names
+    assert not any(n.startswith("datasets/") for n in names)
