@@ -135,3 +135,12 @@ def test_a_special_administrative_region_is_recorded_under_its_state() -> None:
     assert "TWN" not in recipient_states()
     got = {(d.country, d.supplier) for d in run("Hong Kong police bought phone-cracking kits from Cellebrite in 2019.")}
     assert got == {("CHN", "Cellebrite")}
+
+
+def test_a_pair_told_only_by_business_events_is_vetoed_whatever_its_score() -> None:
+    from custodes.extract.doc import Doc
+    from custodes.extract.extractor import build_pipeline
+
+    doc = build_pipeline()(Doc("Hikvision bought a 30% stake in a camera distributor in Chile last year."))
+    assert doc["deployments"] == []
+    assert any("business event" in reason for reason in doc["vetoes"].values())

@@ -238,18 +238,7 @@ CASES: dict[str, Case] = {
 }
 
 
-# Cases the learned scorer (extractor 0.4.0) gets wrong where the rules were right; strict, so
-# the mark must go when a model gets them right again.
-KNOWN_MISSES = {
-    "alleged_country_in_an_explainer": "a one-sentence document whose second clause hedges: the "
-    "document-level hedge rate pulls both acknowledged buyers just under the threshold",
-}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[n])) if n in KNOWN_MISSES else n
-    for n in sorted(CASES)
-])
+@pytest.mark.parametrize("name", sorted(CASES))
 def test_generalisation(name: str) -> None:
     case = CASES[name]
     records = extract(case.text)

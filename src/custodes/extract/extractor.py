@@ -14,7 +14,7 @@ from importlib import resources
 
 from custodes.extract.aggregate import build_deployments
 from custodes.extract.candidates import PairCandidate, generate
-from custodes.extract.context import sentence_contexts
+from custodes.extract.context import SentenceContext, sentence_contexts
 from custodes.extract.cues import CueMatch
 from custodes.extract.doc import Component, Doc, Pipeline
 from custodes.extract.factsheet import factsheet_candidates
@@ -205,6 +205,38 @@ class CandidateScorer:
 
 
 @dataclass
+class SentenceVeto:
+    """A pair the rules did not record, whose every shared sentence tells a business event
+    (a stake, a takeover, a deal undone before delivery), a ban or a statistic, is stated by no
+    sentence: the guidelines' "what is not a deployment", applied whatever the score."""
+
+    name: str = "vetoes"
+    requires: tuple[str, ...] = ("candidates", "contexts")
+    assigns: tuple[str, ...] = ("vetoes",)
+
+    def __call__(self, doc: Doc) -> None:
+        ctxs = doc["contexts"]
+        vetoes: dict[tuple[str, str, str], str] = {}
+        for c in doc["candidates"]:
+            if c.features.get("rule_record") or not c.sentences:
+                continue
+            reasons = {_veto_reason(ctxs[i]) for i in c.sentences}
+            if None not in reasons:
+                vetoes[c.key] = ", ".join(sorted(r for r in reasons if r))
+        doc.add("vetoes", vetoes)
+
+
+def _veto_reason(ctx: SentenceContext) -> str | None:
+    if ctx.business_event:
+        return "business event"
+    if ctx.barred:
+        return "ban without stated use"
+    if ctx.negative:
+        return "statistic, court or opinion"
+    return None
+
+
+@dataclass
 class RecordBuilder:
     """Accepted candidates become records: the rules' sentences where they linked the pair,
     else the sentences that name both sides. Labelled fields ("Developer: X", "Country: Y")
@@ -212,14 +244,15 @@ class RecordBuilder:
     from prose."""
 
     name: str = "records"
-    requires: tuple[str, ...] = ("candidates", "scores", "rule_candidates", "field_candidates", "contexts",
-                                 "programmes")
+    requires: tuple[str, ...] = ("candidates", "scores", "vetoes", "rule_candidates", "field_candidates",
+                                 "contexts", "programmes")
     assigns: tuple[str, ...] = ("deployments",)
 
     def __call__(self, doc: Doc) -> None:
         stated = {(c.country, *_cand_key(c)) for c in doc["field_candidates"]}
+        vetoes = doc["vetoes"]
         accepted = {c.key: (c, p) for c, (ok, p) in zip(doc["candidates"], doc["scores"], strict=True)
-                    if ok or c.key in stated}
+                    if (ok and c.key not in vetoes) or c.key in stated}
         by_key: dict[tuple[str, str, str], list[Candidate]] = {}
         vague: list[Candidate] = []  # a rejected unnamed statement still tells a kept deal's technology
         countries = {k[0] for k in accepted}
@@ -267,8 +300,8 @@ def build_pipeline(
         SignalGate(), Sentencizer(), CueTagger(), MentionFinder(gaz, ven), RuleLinker(gaz, ven), RuleRecords(),
         CandidateGenerator(),
     ]
-    if until is None or until in ("scores", "records"):
-        components += [CandidateScorer(scorer or default_scorer()), RecordBuilder()]
+    if until is None or until in ("scores", "vetoes", "records"):
+        components += [CandidateScorer(scorer or default_scorer()), SentenceVeto(), RecordBuilder()]
     names = [c.name for c in components]
     if until is not None:
         components = components[: names.index(until) + 1]
