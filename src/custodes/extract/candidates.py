@@ -173,10 +173,12 @@ def _co_features(
 
 def _roles_in(prefix: str, st: _CountryStats, sentences: set[int]) -> dict[str, float]:
     """How the country is named where it meets the other side: as the place, the supplier's
-    home, a bystander."""
-    refs = [c for i, c in st.mentions if i in sentences]
+    home, a bystander (sparse: zeros left out)."""
+    if not sentences:
+        return {}
+    refs = [c.role for i, c in st.mentions if i in sentences]
     n = max(1, len(refs))
-    return {f"{prefix}_{r}": sum(c.role == r for c in refs) / n for r in (RECIPIENT, SUPPLIER, BYSTANDER, HEDGED)}
+    return {f"{prefix}_{r}": refs.count(r) / n for r in (RECIPIENT, SUPPLIER, BYSTANDER, HEDGED) if r in refs}
 
 
 def _near(a: set[int], b: set[int], gap: int) -> set[int]:
@@ -284,10 +286,11 @@ def generate(
             f["same_distance"] = _min_distance(cst, sst) if same else 1.0
             f.update(_roles_in("same_role", cst, same))
             f["s_subject"] = float(any(s.start - ctxs[i].sentence.start < 4 for i, s in sst.mentions if i in same))
-            f["rule_explicit"] = float(pc.key in explicit)
+            key = pc.key
+            f["rule_explicit"] = float(key in explicit)
             f["home_is_country"] = float(sst.ref.supplier_country == iso3)
-            f["rule_candidate"] = _log(rule_cands.get(pc.key, 0))
-            f["rule_record"] = float(pc.key in records)
+            f["rule_candidate"] = _log(rule_cands.get(key, 0))
+            f["rule_record"] = float(key in records)
             f["s_rule_elsewhere"] = float(bool(recorded_in.get(sk, set()) - {iso3}))
             pc.features = _nonzero(f)
             out.append(pc)
