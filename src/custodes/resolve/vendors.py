@@ -33,17 +33,14 @@ from custodes.resolve._matcher import (
     str_list,
 )
 
-CATEGORIES = (
-    "smart_city",
-    "facial_recognition",
-    "smart_policing",
-    "social_media_monitoring",
-    "video_surveillance",
-    "biometric_id",
-    "communications_interception",
-    "telecom_infrastructure",
-)
 CONTEXT_WINDOW = 150
+
+
+def category_ids() -> tuple[str, ...]:
+    """The technology category ids: taxonomy.yaml is their one list."""
+    from custodes.extract.cues import taxonomy  # the extractor imports this module
+
+    return tuple(taxonomy())
 
 _TOP_KEYS = frozenset({"version", "contexts", "not_companies", "vendors"})
 _REQUIRED = frozenset({"id", "name", "aliases", "country", "categories", "citations"})
@@ -196,9 +193,10 @@ class VendorRegistry:
         if not _ID_RE.match(vid):
             raise DataError(f"{where}: id must be a lower-case slug, got {vid!r}")
         categories = str_list(f"{where}.categories", body["categories"])
-        unknown = sorted(set(categories) - set(CATEGORIES))
+        known = category_ids()
+        unknown = sorted(set(categories) - set(known))
         if unknown:
-            raise DataError(f"{where}: unknown category id(s) {unknown}; known: {list(CATEGORIES)}")
+            raise DataError(f"{where}: unknown category id(s) {unknown}; known: {list(known)}")
         citations = str_list(f"{where}.citations", body["citations"])
         if not citations or not all(c.startswith(("http://", "https://")) for c in citations):
             raise DataError(f"{where}: citations must be a non-empty list of http(s) URLs")
