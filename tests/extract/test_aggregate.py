@@ -82,3 +82,13 @@ def test_financing_stated_a_sentence_after_the_deal_is_the_deals() -> None:
     fin = gaz_free[0].financing
     assert fin is not None and fin.amount == 95_000_000 and fin.currency == "USD" and fin.loan
     assert fin.evidence is not None and text[fin.evidence.start:fin.evidence.end] == fin.evidence.text
+
+
+def test_a_programme_attaches_only_to_the_deal_it_is_stated_for() -> None:
+    from custodes.extract import extract as run
+
+    text = ("Huawei built the Safe Harbour Project cameras for the police of Kenya in 2015. "
+            "Separately, ZTE installed a surveillance camera network in Uganda in 2018.")
+    got = {(d.country, d.supplier): d.program for d in run(text)}
+    assert got.get(("KEN", "Huawei")) == "Safe Harbour"
+    assert got.get(("UGA", "ZTE")) is None

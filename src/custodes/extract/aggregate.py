@@ -393,7 +393,8 @@ def build_deployments(
                 supplier_country=g.supplier_country,
                 tech=_tech_for(g, contexts, doc_tech, lead, folded.get(g.country, [])),
                 year=year,
-                program=_programme(g, contexts, progs) or doc_prog,
+                # the document's programme names the deal only when the document tells one deal
+                program=_programme(g, contexts, progs) or (doc_prog if len(kept) == 1 else None),
                 status=status,
                 evidence=_evidence(text, g, contexts),
                 confidence=_confidence(g),
