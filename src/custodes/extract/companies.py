@@ -10,27 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from custodes.extract.vocab import lang_file
 
 COMPANY = "company"
 
 
 def _words_of(text: str) -> list[str]:
     return text.split()
-
-
-@cache
-def lang_data(name: str) -> dict[str, Any]:
-    """One English vocabulary file of `custodes.data/lang/en/` (e.g. "mentions_stopwords")."""
-    resource = resources.files("custodes.data").joinpath(f"lang/en/{name}.yaml")
-    data = yaml.safe_load(resource.read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError(f"lang/en/{name}.yaml: expected a mapping")
-    return data
 
 
 def _word_set(values: Any) -> frozenset[str]:
@@ -210,7 +198,7 @@ def _source_shapes() -> _SourceShapes:
     openers: dict[str, str] = {}
     descriptors: dict[str, str] = {}
     masking: set[str] = set()
-    for kind, body in (lang_data("mentions_organisations").get("kinds") or {}).items():
+    for kind, body in (lang_file("mentions_organisations").get("kinds") or {}).items():
         kind = str(kind)
         if body.get("mask_places", False):
             masking.add(kind)
@@ -275,7 +263,7 @@ def strip_legal_suffix(name: str) -> str:
 
 
 # Prepositions, determiners, conjunctions, time words and sentence adverbs (data file).
-_LEADING_FUNCTION_WORDS = _word_set(lang_data("mentions_stopwords")["leading"])
+_LEADING_FUNCTION_WORDS = _word_set(lang_file("mentions_stopwords")["leading"])
 
 
 def _trim(name: str) -> str:
@@ -340,7 +328,7 @@ def _only_legal_words(surface: str) -> bool:
     return all(w.lower().strip(".,") in CORPORATE_WORDS or w.lower() in LEGAL_SUFFIXES for w in surface.split())
 
 
-_SHAPES = lang_data("mentions_company_shapes")
+_SHAPES = lang_file("mentions_company_shapes")
 _TRADE_WORDS = _word_set(_SHAPES["trade_words"])
 _PRODUCT_HEAD_AFTER = re.compile(
     r"\s+(?:\([A-Z][A-Za-z0-9&\-]{1,9}\)\s+)?(?:"

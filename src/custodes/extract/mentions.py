@@ -25,12 +25,12 @@ from custodes.extract.companies import (
     distinctive_extension,
     find_companies,
     is_financier_name,
-    lang_data,
     short_name,
     strip_legal_suffix,
 )
 from custodes.extract.cues import cue_lists
 from custodes.extract.sentences import Sentence
+from custodes.extract.vocab import lang_file
 from custodes.resolve.countries import CountryMention, Gazetteer
 from custodes.resolve.vendors import Vendor, VendorMention, VendorRegistry
 
@@ -630,7 +630,7 @@ class _DemonymUses:
 
 @cache
 def _demonym_uses() -> _DemonymUses:
-    data = lang_data("mentions_demonyms")
+    data = lang_file("mentions_demonyms")
     before = sorted((str(w) for w in data["language_before"]), key=len, reverse=True)
     return _DemonymUses(
         people_after=frozenset(str(w).lower() for w in data["people_after"]),

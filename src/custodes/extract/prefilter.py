@@ -2,29 +2,20 @@
 
 Most of a news stream is about something else. A deployment needs a technology, so a document
 that names no technology cue (taxonomy.yaml), no registry vendor (vendors.yaml) and none of the
-field's generic words (data/lang/LANG/signal.yaml) leaves after one Aho-Corasick pass over its
-lower-cased text, before sentences are split or mentions resolved.
+field's words (the lists that the files of data/lang/LANG/ name under `signal`) leaves after
+one Aho-Corasick pass over its lower-cased text, before sentences are split or mentions
+resolved.
 """
 
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import ahocorasick
-import yaml
 
 from custodes.extract.cues import taxonomy
-
-
-def _signal_words(lang: str) -> list[str]:
-    path = resources.files("custodes") / "data" / "lang" / lang / "signal.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    unknown = set(data) - {"version", "words"}
-    if unknown:
-        raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
-    return [str(w) for w in data["words"]]
+from custodes.extract.vocab import signal_words
 
 
 @cache
@@ -38,7 +29,7 @@ def _automaton(lang: str = "en") -> Any:
     for v in VendorRegistry.default().all():
         for name in v.names():
             phrases[name.lower()] = False
-    for w in _signal_words(lang):
+    for w in signal_words(lang):
         phrases[w.lower().rstrip("*")] = w.endswith("*")
     automaton = ahocorasick.Automaton()
     for phrase, prefix in phrases.items():

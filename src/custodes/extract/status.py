@@ -10,10 +10,10 @@ history of a deployed system.
 
 from __future__ import annotations
 
-import re
 from functools import cache, lru_cache
 
 from custodes.extract.cues import CueMatcher, cue_lists, longest_only
+from custodes.extract.vocab import vocabulary
 
 DEPLOYED = "deployed"
 PLANNED = "planned"
@@ -21,42 +21,10 @@ CANCELLED = "cancelled"
 UNKNOWN = "unknown"
 CONTRACTED = "contracted"  # cue list of the deal stage; reported as planned
 
-# Cues that say little on their own: perfect tense, generic use verbs.
-_WEAK = frozenset(
-    {
-        "has been",
-        "have been",
-        "had been",
-        "since",
-        "used",
-        "using",
-        "uses",
-        "run",
-        "runs",
-        "helped",
-        "helping",
-        "has helped",
-        "will",
-        "soon",
-        "approved",
-        "approves",
-    }
-)
-
-
-# A completion word under a future auxiliary is a plan: "will be installed", "is to go live",
-# "will have deployed", "set to be commissioned".
-_FUTURE_BEFORE = re.compile(
-    r"\b(?:will|shall|would|to)\s+(?:(?:not|also|soon|then|now|first|eventually|fully|only|"
-    r"be|have|been|being)\s+){0,3}(?:[a-z]+\s+(?:and|or)\s+)?$|['’]ll\s+(?:be\s+)?$",
-    re.IGNORECASE,
-)
-# "is believed to be used", "is said to have installed": hearsay about the present or past.
-_RAISING_TO = re.compile(
-    r"\b(?:believed|said|thought|reported|known|alleged|understood|appears?|seems?|appeared|seemed|"
-    r"used)\s+to\s+(?:\w+\s+){0,2}$",
-    re.IGNORECASE,
-)
+_VOCAB = vocabulary("status")
+_WEAK = _VOCAB.word_set("weak_cues")
+_FUTURE_BEFORE = _VOCAB.pattern("future_before")
+_RAISING_TO = _VOCAB.pattern("raising_to")
 
 
 def _future(sentence: str, start: int) -> bool:
