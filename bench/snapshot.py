@@ -59,7 +59,7 @@ def main() -> None:
     args = parser.parse_args()
     pipeline = build_pipeline()
     with args.out.open("w", encoding="utf-8") as handle:
-        for doc_id, text, lang in _documents(args.shared):
+        for doc_id, text, _lang in _documents(args.shared):
             doc = pipeline(Doc(text))  # every document is read as English until issue 13
             row = {
                 "id": doc_id,

@@ -339,6 +339,18 @@ def _confidence(g: _Group) -> float:
     return round(min(score, 0.99), 2)
 
 
+def record_keys(
+    cands: Sequence[Candidate],
+    contexts: Sequence[SentenceContext],
+    bare: frozenset[int] = frozenset(),
+) -> list[tuple[str, str, str]]:
+    """The (country, supplier key) of each record build_deployments would make of the
+    candidates, without reading their status, year, programme or financing: what the learned
+    scorer needs of the rules' verdict."""
+    kept, _ = _drop_vague(_group(cands, contexts, bare))
+    return [(g.country, *supplier_key(g.supplier, g.vendor_id, g.supplier_country)) for g in kept]
+
+
 def build_deployments(
     text: str,
     cands: Sequence[Candidate],

@@ -183,7 +183,8 @@ def _roles_in(prefix: str, st: _CountryStats, sentences: set[int]) -> dict[str, 
 
 def _near(a: set[int], b: set[int], gap: int) -> set[int]:
     """Sentences of `a` with a sentence of `b` at most `gap` away."""
-    return {i for i in a if any(abs(i - j) <= gap for j in b)}
+    reach = {j + d for j in b for d in range(-gap, gap + 1)}
+    return a & reach
 
 
 def _min_distance(country: _CountryStats, supplier: _SupplierStats) -> float:
@@ -257,6 +258,11 @@ def generate(
         doc[f"d_{name}_frac"] = sum(sig[name] for sig in signals) / n_sent
     memo: dict[tuple[str, tuple[int, ...]], dict[str, float]] = {}
     per_supplier = {sk: _nonzero(_supplier_features(sst, ctxs, n_sent)) for sk, sst in suppliers.items()}
+    supplier_sents = {sk: sst.sentences for sk, sst in suppliers.items()}
+    supplier_reach = {sk: {j + d for j in ss for d in (-1, 0, 1)} for sk, ss in supplier_sents.items()}
+    # sentences where the supplier is the subject (named in its first words)
+    subject_in = {sk: {i for i, m in sst.mentions if m.start - ctxs[i].sentence.start < 4}
+                  for sk, sst in suppliers.items()}
     recorded_in: dict[tuple[str, str], set[str]] = defaultdict(set)
     for k in records:
         recorded_in[k[1:]].add(k[0])
@@ -273,26 +279,34 @@ def generate(
         base = _nonzero({**doc, **cf})
         co_suppliers = 0
         for sk, sst in suppliers.items():
-            s_sents = sst.sentences
+            s_sents = supplier_sents[sk]
             same = c_sents & s_sents
             co_suppliers += bool(same)
-            if not cst.mentions and (iso3, *sk) not in rule_cands:
+            key = (iso3, *sk)
+            if not cst.mentions and key not in rule_cands:
                 continue  # a recipient only the rules' implicit links name pairs with what they linked
-            pc = PairCandidate(iso3, sst.ref.name, sst.ref.supplier_country, sst.ref.vendor_id, NAMED,
-                               sst.ref.registered, sst.ref.categories, sorted(same))
+            ref = sst.ref
+            pc = PairCandidate(iso3, ref.name, ref.supplier_country, ref.vendor_id, NAMED,
+                               ref.registered, ref.categories, sorted(same))
             f = {**base, **per_supplier[sk]}
-            f.update(_co_features("same", same, signals, memo))
-            f.update(_co_features("near", _near(c_sents, s_sents, 1) - same, signals, memo))
-            f["same_distance"] = _min_distance(cst, sst) if same else 1.0
-            f.update(_roles_in("same_role", cst, same))
-            f["s_subject"] = float(any(s.start - ctxs[i].sentence.start < 4 for i, s in sst.mentions if i in same))
-            key = pc.key
-            f["rule_explicit"] = float(key in explicit)
-            f["home_is_country"] = float(sst.ref.supplier_country == iso3)
-            f["rule_candidate"] = _log(rule_cands.get(key, 0))
-            f["rule_record"] = float(key in records)
-            f["s_rule_elsewhere"] = float(bool(recorded_in.get(sk, set()) - {iso3}))
-            pc.features = _nonzero(f)
+            if same:
+                f.update(_co_features("same", same, signals, memo))
+            near = (c_sents & supplier_reach[sk]) - same
+            if near:
+                f.update(_co_features("near", near, signals, memo))
+            if same:
+                f.update(_roles_in("same_role", cst, same))
+            pair = {
+                "same_distance": _min_distance(cst, sst) if same else 1.0,
+                "s_subject": float(bool(subject_in[sk] & same)),
+                "rule_explicit": float(key in explicit),
+                "home_is_country": float(ref.supplier_country == iso3),
+                "rule_candidate": _log(rule_cands.get(key, 0)),
+                "rule_record": float(key in records),
+                "s_rule_elsewhere": float(bool(recorded_in.get(sk, set()) - {iso3})),
+            }
+            f.update((k, v) for k, v in pair.items() if v)  # the other parts hold no zeros
+            pc.features = f
             out.append(pc)
         for nat in sorted(nationalities - {iso3}):
             nst = countries[nat]

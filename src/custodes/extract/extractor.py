@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from custodes.extract.aggregate import build_deployments
+from custodes.extract.aggregate import build_deployments, record_keys
 from custodes.extract.candidates import PairCandidate, generate
 from custodes.extract.context import SentenceContext, sentence_contexts
 from custodes.extract.cues import CueMatch
@@ -164,14 +164,14 @@ def _records(doc: Doc, cands: list[Candidate]) -> list[Deployment]:
 
 @dataclass
 class RuleRecords:
-    """What the rules alone would record: a feature for the scorer, and the fallback."""
+    """The keys of the records the rules alone would make: a feature for the scorer."""
 
     name: str = "rule_records"
-    requires: tuple[str, ...] = ("rule_candidates", "contexts", "programmes")
+    requires: tuple[str, ...] = ("rule_candidates", "contexts", "bare_sentences")
     assigns: tuple[str, ...] = ("rule_records",)
 
     def __call__(self, doc: Doc) -> None:
-        doc.add("rule_records", _records(doc, doc["rule_candidates"]))
+        doc.add("rule_records", record_keys(doc["rule_candidates"], doc["contexts"], doc["bare_sentences"]))
 
 
 @dataclass
@@ -181,8 +181,7 @@ class CandidateGenerator:
     assigns: tuple[str, ...] = ("candidates",)
 
     def __call__(self, doc: Doc) -> None:
-        keys = [(d.country, *_record_key(d)) for d in doc["rule_records"]]
-        doc.add("candidates", generate(doc["sentence_mentions"], doc["rule_candidates"], keys))
+        doc.add("candidates", generate(doc["sentence_mentions"], doc["rule_candidates"], doc["rule_records"]))
 
 
 def _record_key(d: Deployment) -> tuple[str, str]:

@@ -12,7 +12,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
@@ -45,18 +45,21 @@ class LogisticScorer:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def margin(self, kind: str, features: dict[str, float]) -> float:
-        w = self.weights.get(kind, {})
-        return self.intercept + sum(w.get(k, 0.0) * v for k, v in features.items())
+        weight = self.weights.get(kind, {}).get
+        total = 0.0
+        for k, v in features.items():
+            total += weight(k, 0.0) * v
+        return self.intercept + total
 
     def decide(self, kind: str, features: dict[str, float]) -> tuple[bool, float]:
         if kind in self.rule_kinds:
             verdict = rule_verdict(features)
             return verdict, (self.rule_kinds[kind] if verdict else 0.0)
         margin = self.margin(kind, features)
-        return margin >= self._cut, _sigmoid(self.calibration[0] * margin + self.calibration[1])
+        return margin >= self._cut_margin, _sigmoid(self.calibration[0] * margin + self.calibration[1])
 
-    @property
-    def _cut(self) -> float:
+    @cached_property
+    def _cut_margin(self) -> float:
         return math.log(self.threshold / (1.0 - self.threshold))
 
     def probability(self, kind: str, features: dict[str, float]) -> float:
