@@ -54,3 +54,13 @@ def test_a_kind_with_too_few_examples_is_left_to_the_rules(tmp_path: Path) -> No
     scorer, _ = train([BLIND], tmp_path / "m.json", folds=3, min_positives=10_000)
     assert not scorer.weights
     assert set(scorer.rule_kinds) == {"named", "nationality", "unnamed"}
+
+
+def test_documents_of_one_story_share_a_fold() -> None:
+    from custodes.extract.train import cv_groups
+
+    stories: dict[str, set[int]] = {}
+    for doc_id, story in cv_groups().items():
+        stories.setdefault(story, set()).add(fold_of(doc_id))
+    assert len(stories) >= 4
+    assert all(len(folds) == 1 for folds in stories.values())

@@ -85,14 +85,15 @@ def _group(
 
 def _is_covered(g: _Group, groups: list[_Group]) -> bool:
     """A record without a supplier is covered when a more precise one exists for the same
-    recipient: a named supplier (of the same nationality, if one was given), or any record at
-    all when even the nationality is unknown."""
+    recipient: any named supplier (the guidelines record no unnamed vendor for a country that a
+    named one supplies, whatever its nationality), or any record at all when even the
+    nationality is unknown."""
     if g.supplier is not None:
         return False
     others = [h for h in groups if h is not g and h.country == g.country]
     if g.supplier_country is None:
         return bool(others)
-    return any(h.supplier and h.supplier_country == g.supplier_country for h in others)
+    return any(h.supplier for h in others)
 
 
 def _drop_vague(groups: list[_Group]) -> tuple[list[_Group], dict[str, list[_Group]]]:

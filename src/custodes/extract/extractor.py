@@ -217,7 +217,7 @@ class SentenceVeto:
         ctxs = doc["contexts"]
         vetoes: dict[tuple[str, str, str], str] = {}
         for c in doc["candidates"]:
-            if c.features.get("rule_record") or not c.sentences:
+            if not c.sentences:
                 continue
             reasons = {_veto_reason(ctxs[i]) for i in c.sentences}
             if None not in reasons:

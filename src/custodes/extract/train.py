@@ -18,6 +18,8 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +57,30 @@ class Report:
     reliability: list[dict[str, float]] = field(default_factory=list)
 
 
+@cache
+def cv_groups() -> dict[str, str]:
+    """Document id -> story, for documents that tell one story (data/model/cv_groups.yaml)."""
+    import yaml
+
+    path = resources.files("custodes").joinpath("data", "model", "cv_groups.yaml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    unknown = set(data) - {"version", "groups"}
+    if unknown:
+        raise ValueError(f"data/model/cv_groups.yaml: unknown keys {sorted(unknown)}")
+    out: dict[str, str] = {}
+    for story, ids in data["groups"].items():
+        for doc_id in ids:
+            if doc_id in out:
+                raise ValueError(f"data/model/cv_groups.yaml: {doc_id} is in {out[doc_id]} and {story}")
+            out[str(doc_id)] = str(story)
+    return out
+
+
 def fold_of(doc_id: str, folds: int = FOLDS) -> int:
-    """The fold a document belongs to, by a hash of its id (stable across runs and files)."""
-    return int(hashlib.sha256(doc_id.encode("utf-8")).hexdigest(), 16) % folds
+    """The fold a document belongs to, by a hash of its id, or of its story when it is one of
+    several documents telling one story (stable across runs and files)."""
+    unit = cv_groups().get(doc_id, doc_id)
+    return int(hashlib.sha256(unit.encode("utf-8")).hexdigest(), 16) % folds
 
 
 def candidate_key(c: PairCandidate) -> tuple[str, str, str]:
