@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 
 from custodes.extract.aggregate import build_deployments, record_keys
-from custodes.extract.candidates import PairCandidate, generate
+from custodes.extract.candidates import NATIONALITY, PairCandidate, generate
 from custodes.extract.context import SentenceContext, sentence_contexts
 from custodes.extract.cues import CueMatch
 from custodes.extract.doc import Component, Doc, Pipeline
@@ -205,9 +205,11 @@ class CandidateScorer:
 
 @dataclass
 class SentenceVeto:
-    """A pair the rules did not record, whose every shared sentence tells a business event
-    (a stake, a takeover, a deal undone before delivery), a ban or a statistic, is stated by no
-    sentence: the guidelines' "what is not a deployment", applied whatever the score."""
+    """A pair whose every shared sentence tells a business event (a stake, a takeover, a deal
+    undone before delivery), a ban or a statistic is stated by no sentence: the guidelines'
+    "what is not a deployment", applied whatever the score. A supplier nationality that no
+    sentence names together with the recipient ("Israeli drones" three sentences from
+    "Brazil") is not stated to supply it."""
 
     name: str = "vetoes"
     requires: tuple[str, ...] = ("candidates", "contexts")
@@ -218,6 +220,8 @@ class SentenceVeto:
         vetoes: dict[tuple[str, str, str], str] = {}
         for c in doc["candidates"]:
             if not c.sentences:
+                if c.kind == NATIONALITY:
+                    vetoes[c.key] = "supplier nationality never named with the recipient"
                 continue
             reasons = {_veto_reason(ctxs[i]) for i in c.sentences}
             if None not in reasons:
