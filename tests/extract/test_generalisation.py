@@ -59,7 +59,12 @@ CASES: dict[str, Case] = {
     "domestic_use_stated_is_kept": Case(
         "Huawei sold a safe city system to Nairobi in 2015. China has installed more than 200 million "
         "surveillance cameras across its cities.",
-        {("KEN", "Huawei", "CHN"), ("CHN", None, None)},
+        {("KEN", "Huawei", "CHN"), ("CHN", None, "CHN")},  # the guidelines' domestic-use example
+    ),
+    "domestic_use_outside_the_listed_supplier_states_names_no_home": Case(
+        "Police in Chennai have installed 5,000 surveillance cameras linked to a new control room, "
+        "the city commissioner said on Monday.",
+        {("IND", None, None)},
     ),
     # 2 -- people, legal-suffix fragments, operators, customers, lenders are not suppliers
     "founder_in_apposition": Case(

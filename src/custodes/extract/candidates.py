@@ -225,10 +225,12 @@ def generate(
     per_sentence: Sequence[SentenceMentions],
     rule: Sequence[Candidate],
     rule_records: Iterable[tuple[str, str, str]],
+    home_supplied: frozenset[str] = frozenset(),
 ) -> list[PairCandidate]:
     """Every pairing of a country with a named supplier, a supplier nationality or no supplier,
     with its features. `rule` are the linker's candidates, `rule_records` the keys of the
-    records the rules alone would have stored."""
+    records the rules alone would have stored. In `home_supplied` states an unattributed
+    system is supplied from home: its candidate carries the state as supplier country."""
     ctxs = [sm.ctx for sm in per_sentence]
     n_sent = len(ctxs)
     if not n_sent:
@@ -322,7 +324,8 @@ def generate(
             f["rule_record"] = float(pc.key in records)
             pc.features = _nonzero(f)
             out.append(pc)
-        pc = PairCandidate(iso3, None, None, None, UNNAMED, sentences=sorted(c_sents))
+        home = iso3 if iso3 in home_supplied else None
+        pc = PairCandidate(iso3, None, home, None, UNNAMED, sentences=sorted(c_sents))
         f = dict(base)
         f.update(_co_features("own", c_sents, signals))
         f["co_suppliers"] = _log(co_suppliers)

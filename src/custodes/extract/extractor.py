@@ -8,9 +8,10 @@ so a document costs time linear in its length and no model framework is loaded a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from custodes.extract.aggregate import build_deployments, record_keys
 from custodes.extract.candidates import NATIONALITY, PairCandidate, generate
@@ -60,16 +61,32 @@ def _add_product_tech(per_sentence: list[SentenceMentions]) -> None:
 
 
 @cache
-def recipient_states() -> dict[str, str]:
-    """Territories recorded under their sovereign state (data/recipients.yaml)."""
+def _recipients_file() -> dict[str, Any]:
     import yaml
 
     path = resources.files("custodes") / "data" / "recipients.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    unknown = set(data) - {"version", "recipients"}
+    unknown = set(data) - {"version", "recipients", "domestic_supply"}
     if unknown:
         raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
-    return {str(k): str(v["report_as"]) for k, v in data["recipients"].items()}
+    return dict(data)
+
+
+def recipient_states() -> dict[str, str]:
+    """Territories recorded under their sovereign state (data/recipients.yaml)."""
+    return {str(k): str(v["report_as"]) for k, v in _recipients_file()["recipients"].items()}
+
+
+@cache
+def domestic_supply() -> frozenset[str]:
+    """States whose unattributed deployments are supplied from home (data/recipients.yaml)."""
+    return frozenset(str(k) for k in _recipients_file().get("domestic_supply") or {})
+
+
+def _supplied_from_home(cands: list[Candidate]) -> list[Candidate]:
+    home = domestic_supply()
+    return [replace(c, supplier_country=c.country)
+            if c.supplier is None and c.supplier_country is None and c.country in home else c for c in cands]
 
 
 @dataclass
@@ -148,7 +165,7 @@ class RuleLinker:
         per_sentence: list[SentenceMentions] = doc["sentence_mentions"]
         fields = factsheet_candidates(doc.text, doc["sentences"], self.gazetteer, self.vendors,
                                       doc["mentions"].spellings)
-        doc.add("rule_candidates", link(doc.text, per_sentence) + fields)
+        doc.add("rule_candidates", _supplied_from_home(link(doc.text, per_sentence) + fields))
         doc.add("field_candidates", fields)
         doc.add("programmes", find_programmes(doc.text))
         doc.add("recipients_by_sentence", {
@@ -181,7 +198,8 @@ class CandidateGenerator:
     assigns: tuple[str, ...] = ("candidates",)
 
     def __call__(self, doc: Doc) -> None:
-        doc.add("candidates", generate(doc["sentence_mentions"], doc["rule_candidates"], doc["rule_records"]))
+        doc.add("candidates", generate(doc["sentence_mentions"], doc["rule_candidates"], doc["rule_records"],
+                                       domestic_supply()))
 
 
 def _record_key(d: Deployment) -> tuple[str, str]:
