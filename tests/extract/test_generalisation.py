@@ -66,6 +66,16 @@ CASES: dict[str, Case] = {
         "the city commissioner said on Monday.",
         {("IND", None, None)},
     ),
+    "subsidiary_folds_into_its_named_parent": Case(
+        "Thales has supplied biometric passport systems to Kenya through its subsidiary Gemalto, "
+        "which installed the enrolment stations in Nairobi in 2019.",
+        {("KEN", "Thales", "FRA")},
+    ),
+    "subsidiary_named_alone_keeps_its_record": Case(
+        "Gemalto installed biometric passport enrolment stations in Nairobi for Kenya's immigration "
+        "department in 2019.",
+        {("KEN", "Gemalto", "NLD")},
+    ),
     # 2 -- people, legal-suffix fragments, operators, customers, lenders are not suppliers
     "founder_in_apposition": Case(
         "Clearview AI has sold its face search tool to police in Brazil. Hoan Ton-That, the company's "

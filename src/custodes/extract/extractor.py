@@ -264,6 +264,7 @@ class RecordBuilder:
     state their pairs outright, so they are recorded without being scored; the scorer learned
     from prose."""
 
+    vendors: VendorFinder | None = None
     name: str = "records"
     requires: tuple[str, ...] = ("candidates", "scores", "vetoes", "rule_candidates", "field_candidates",
                                  "contexts", "programmes")
@@ -274,6 +275,8 @@ class RecordBuilder:
         vetoes = doc["vetoes"]
         accepted = {c.key: (c, p) for c, (ok, p) in zip(doc["candidates"], doc["scores"], strict=True)
                     if (ok and c.key not in vetoes) or c.key in stated}
+        for k in _under_named_parent(accepted, self.vendors):
+            del accepted[k]
         by_key: dict[tuple[str, str, str], list[Candidate]] = {}
         vague: list[Candidate] = []  # a rejected unnamed statement still tells a kept deal's technology
         countries = {k[0] for k in accepted}
@@ -293,6 +296,26 @@ class RecordBuilder:
                 d.confidence = round(hit[1], 3)
                 records.append(d)
         doc.add("deployments", records)
+
+
+def _under_named_parent(accepted: dict[tuple[str, str, str], tuple[PairCandidate, float]],
+                        vendors: VendorFinder | None) -> list[tuple[str, str, str]]:
+    """Records of a subsidiary whose parent company is also recorded for the same recipient:
+    the deal is the parent's ("Thales, through its subsidiary Gemalto"). A subsidiary named
+    alone keeps its own record."""
+    if vendors is None:
+        return []
+    out = []
+    for key, (pc, _) in accepted.items():
+        vendor = vendors.get(pc.vendor_id) if pc.vendor_id else None
+        parent = vendor.parent if vendor else None
+        while parent:
+            if (pc.country, "v", parent) in accepted:
+                out.append(key)
+                break
+            up = vendors.get(parent)
+            parent = up.parent if up else None
+    return out
 
 
 def _cand_key(c: Candidate) -> tuple[str, str]:
@@ -322,7 +345,7 @@ def build_pipeline(
         CandidateGenerator(),
     ]
     if until is None or until in ("scores", "vetoes", "records"):
-        components += [CandidateScorer(scorer or default_scorer()), SentenceVeto(), RecordBuilder()]
+        components += [CandidateScorer(scorer or default_scorer()), SentenceVeto(), RecordBuilder(ven)]
     names = [c.name for c in components]
     if until is not None:
         components = components[: names.index(until) + 1]
