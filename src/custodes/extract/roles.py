@@ -16,6 +16,7 @@ from functools import cache
 from custodes.extract.context import SentenceContext
 from custodes.extract.cues import cue_lists
 from custodes.extract.mentions import CountryRef, SupplierRef
+from custodes.extract.vocab import vocabulary
 
 RECIPIENT = "recipient"
 SUPPLIER = "supplier"
@@ -26,48 +27,26 @@ INTERNAL = "internal"
 # that country a recipient elsewhere, when they are the recipient acting (see linker.link).
 ACTOR = "actor"
 
-_HYPHEN_SUPPLY = re.compile(
-    r"^-(?:built|made|developed|manufactured|designed|supplied|funded|financed|backed|produced)\b",
-    re.IGNORECASE,
-)
-_HYPHEN_BASED = re.compile(r"^-(?:based|headquartered|owned|registered)\b", re.IGNORECASE)
+_VOCAB = vocabulary("roles")
+
+_HYPHEN_SUPPLY = _VOCAB.pattern("hyphen_supply")
+_HYPHEN_BASED = _VOCAB.pattern("hyphen_based")
 _OF_PLACE = re.compile(r"^\s+of\s+(?:[A-Z][\w\-]+,\s+)?$")
 _PAREN_ONLY = re.compile(r"^\s*\($")
 _POSSESSIVE = re.compile(r"^['’]s?(?=\s)")
-_LOWER_WORDS = re.compile(
-    r"^\s+((?:(?!and\b|or\b|with\b|to\b|of\b|for\b|in\b|by\b|from\b|the\b)"
-    r"[a-z][\w\-]*\s+){0,3})$"
-)
+_LOWER_WORDS = _VOCAB.pattern("lower_words")
 _NEXT_WORDS = re.compile(r"\s*((?:[A-Za-z][\w\-]*\.?\s*){1,4})")
-_SUPPLY_VERB_AFTER = re.compile(
-    r"^\s+(?:has\s+|have\s+|had\s+)?(?:sells|sold|selling|supplies|supplied|supplying|exports|"
-    r"exported|provides|provided|offers|offered|delivers|delivered|funds|funded|finances|"
-    r"financed|donated|donates|gifted)\b",
-    re.IGNORECASE,
-)
-_PREP_BEFORE = re.compile(
-    r"(?:\b(by|from)\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,3}|\b(?:made|built|manufactured|produced|"
-    r"headquartered|based|founded|incorporated|registered|listed)\s+in\s+(?:the\s+)?)$",
-    re.IGNORECASE,
-)
+_SUPPLY_VERB_AFTER = _VOCAB.pattern("supply_verb_after")
+_PREP_BEFORE = _VOCAB.pattern("prep_before")
 # "the Export-Import Bank of China", "Bank of Tanzania": a lender's home, not a recipient.
-_INSTITUTION_OF = re.compile(r"\b(?:Bank|Fund|Exim(?:bank)?|Embassy|Consulate)\s+of\s+(?:the\s+)?$")
-_USAGE_BEFORE_BY = re.compile(
-    r"\b(?:used|use|employed|operated|adopted|acquired|purchased|bought|procured|deployed|run|"
-    r"owned|commissioned|ordered|launched|introduced|implemented|customers?|clients?|signed|"
-    r"approved|rejected|criticised|criticized|condemned|opposed|banned|sanctioned|targeted)"
-    r"\s+(?:\w+ly\s+)?by\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,3}$",
-    re.IGNORECASE,
-)
-_BASED_PREFIX = re.compile(r"^-(?:based|headquartered|owned|registered)\b")
-_APPOSITION_GAP = re.compile(r"^\s*(?:\([^()]{1,15}\)\s*)?,\s+(?:a|an|the)\s+(?:[a-z][\w\-$]*\s+){0,3}$")
+_INSTITUTION_OF = _VOCAB.pattern("institution_of")
+_USAGE_BEFORE_BY = _VOCAB.pattern("usage_before_by")
+_BASED_PREFIX = _VOCAB.pattern("based_prefix")
+_APPOSITION_GAP = _VOCAB.pattern("apposition_gap")
 _PAREN_GAP = re.compile(r"^\s*(?:\([^()]{1,15}\)\s*)?\($")
 _PAREN_GAP_LONG = re.compile(r"^\s*(?:\([^()]{1,20}\)\s*)?\($")
 _BARE_COMMA_GAP = re.compile(r"^\s*,\s+$")
-_POSSESSIVE_DESCRIPTOR = re.compile(
-    r"['’]s?\s+(?:[a-z][\w\-]*\s+){0,3}?(?:company|firm|maker|manufacturer|vendor|supplier|provider|"
-    r"giant|champion|developer|start-?up|conglomerate|contractor|operator|carrier)s?\b"
-)
+_POSSESSIVE_DESCRIPTOR = _VOCAB.pattern("possessive_descriptor")
 _PAREN_AFTER_NAME = re.compile(r"[\w.)]\s*(?:\([^()]{1,15}\)\s*)?\(\s*$")
 
 
@@ -177,22 +156,15 @@ def _parenthesised_origin(text: str, c: CountryRef) -> bool:
     return bool(before) and (before[-1] == ")" or before[-1].isalnum())
 
 
-_OFFICE_BEFORE = re.compile(
-    r"\b(?:office|offices|headquarters|hq|subsidiary|branch|factory|factories|plant|"
-    r"lab|laboratory|campus)\s+in\s+(?:the\s+)?$"
-    # an event's venue is no party to a deal: "a summit held in Nairobi"
-    r"|\b(?:summit|conference|expo|exhibition|forum|fair|trade\s+show|workshop|seminar|meeting)\s+"
-    r"(?:(?:held|hosted|organised|organized|taking\s+place)\s+)?(?:in|at)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
+_OFFICE_BEFORE = _VOCAB.pattern("office_before")
 # The audience of a statement, a named outlet: "told America's NPR", "said in an interview with
 # Britain's Guardian".
-_TOLD_BEFORE = re.compile(r"\b(?:told|tells|telling|interview\s+with|spoke\s+to|speaking\s+to)\s+(?:the\s+)?$")
+_TOLD_BEFORE = _VOCAB.pattern("told_before")
 _OUTLET_AFTER = re.compile(r"^['’]s?\s+[A-Z]")
-_TOLD_LAST = frozenset({"told", "tells", "telling", "with", "to", "the"})
-_MAY_BE_PREP = re.compile(r"\b(?:by|from|in)\b", re.IGNORECASE)
-_LANGUAGE_BEFORE = re.compile(r"\b(?:in|from|into|speak|speaks|spoken)\s+(?:(?:[A-Z][a-z]+)\s+and\s+)?$")
-_LANGUAGE_AFTER = re.compile(r"\s*(?:[,.;:)]|and\b|or\b|$)")
+_TOLD_LAST = frozenset({w.split()[-1] for w in _VOCAB.words("told_words")} | {"the"})
+_MAY_BE_PREP = _VOCAB.pattern("may_be_prep")
+_LANGUAGE_BEFORE = _VOCAB.pattern("language_before")
+_LANGUAGE_AFTER = _VOCAB.pattern("language_after")
 
 
 def _language_use(text: str, c: CountryRef) -> bool:
@@ -208,12 +180,7 @@ def _words_of(text: str) -> list[str]:
 
 
 # Words that end the noun phrase a country opens: what follows them is not about the country.
-_PHRASE_ENDS = frozenset(
-    _words_of(
-        "to for with from by on at in into that which who since after before until when where while "
-        "because as is are was were has have had"
-    )
-)
+_PHRASE_ENDS = _VOCAB.word_set("phrase_ends")
 
 
 def _bystander_kind(words: list[str], possessive: bool) -> str | None:
@@ -340,35 +307,11 @@ def _demote_dateline(text: str, ctx: SentenceContext, countries: Sequence[Countr
 # The supplier's home is not a recipient unless the text says the system is used there.
 
 # Words that place a company rather than a system: "headquarters are in", "go public in".
-_HOME_WORDS = re.compile(
-    r"\b(?:based|headquarter\w*|hq|listed|listing|public|ipo|founded|registered|incorporated|"
-    r"offices?|home|hometown|neighbou?rs?|factory|factories|plant|campus|exchange|shares|stock|"
-    r"origin|native|born|branch|lab|labs|laboratory|research|visited|visit|trip|delegation|"
-    r"showroom|exhibition|fair|expo|summit|conference)\b",
-    re.IGNORECASE,
-)
-_DOMESTIC_VERBS = re.compile(
-    r"\b(?:install\w*|deploy\w*|built|build\w*|use[sd]?|using|operat\w+|bought|buy\w*|"
-    r"purchas\w+|procur\w+|rolled\s+out|rolling\s+out|set\s+up|launch\w*|introduc\w+|"
-    r"adopt\w*|implement\w*|equipp\w*|placed|put\s+up|erected|mounted|monitor\w*|watch\w*|"
-    r"track\w*|surveil\w*|blanket\w*|cover\w*|scann?\w*|ran|runs?|running|employ\w*|"
-    r"rel(?:y|ies|ied)\s+on|in\s+use|in\s+place|went\s+live|switched\s+on)\b",
-    re.IGNORECASE,
-)
-_LOCATIVE = re.compile(
-    r"\b(?:in|across|throughout|around|at|into|inside|within|on\s+the\s+streets\s+of|all\s+over)\s+"
-    r"(?:the\s+)?(?:mainland\s+|northern\s+|southern\s+|eastern\s+|western\s+|central\s+|"
-    r"north-?western\s+|south-?western\s+|north-?eastern\s+|south-?eastern\s+)?$",
-    re.IGNORECASE,
-)
-_STATE_BEFORE_IN = re.compile(
-    r"\b(?:police|authorities|government|governments|officers|officials|residents|citizens|people|"
-    r"cities|streets|prisons|schools|agencies|forces|ministry|military|army|courts?|departments?|"
-    r"municipalit\w+|provinces?|regions?|mosques|camps|detention)\s+(?:\w+\s+)?(?:in|of|across|"
-    r"throughout)\s+(?:the\s+)?(?:mainland\s+)?$",
-    re.IGNORECASE,
-)
-_SENTENCE_OPENING = re.compile(r"^[\"“‘']?(?:(?:In|By|Since|Last|This|Now|Today|Meanwhile)\b[^,]{0,30},\s*)?$")
+_HOME_WORDS = _VOCAB.pattern("home_words")
+_DOMESTIC_VERBS = _VOCAB.pattern("domestic_verbs")
+_LOCATIVE = _VOCAB.pattern("locative")
+_STATE_BEFORE_IN = _VOCAB.pattern("state_before_in")
+_SENTENCE_OPENING = _VOCAB.pattern("sentence_opening")
 _CITY_COMMA = re.compile(r",\s+$")
 
 
@@ -385,7 +328,7 @@ def _followed_by_state(text: str, c: CountryRef) -> bool:
     return any(w in _domestic_nouns() for w in words)
 
 
-_FRONTED_PLACE = re.compile(r"^[\"“‘']?(?:In|Across|Throughout|Inside|Within|All\s+over)\s+(?:the\s+)?$")
+_FRONTED_PLACE = _VOCAB.pattern("fronted_place")
 
 
 def _placed_there(text: str, c: CountryRef, sentence_start: int, place_start: int) -> bool:
