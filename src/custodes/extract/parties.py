@@ -14,7 +14,6 @@ cost stays proportional to the mentions.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -23,6 +22,7 @@ import ahocorasick
 
 from custodes.extract.mentions import CountryRef, SupplierRef
 from custodes.extract.roles import INTERNAL, RECIPIENT
+from custodes.extract.vocab import vocabulary
 
 OWNER = "owner"
 FINANCIER = "financier"
@@ -33,92 +33,34 @@ REVOKED = "revoked"
 # Flags of a mention that is not the supplier of its sentence.
 NOT_SUPPLIER = frozenset({OWNER, FINANCIER, OPERATOR, CUSTOMER, ACQUIRED, REVOKED})
 
-_WORDS = r"(?:[^\s,;.()]+\s+)"
+_VOCAB = vocabulary("parties", extra=("hints",))
 # "the joint venture of Finland's Nokia", "a subsidiary of", "owned by", "its parent company,".
-_OWNER_BEFORE = re.compile(
-    rf"\b(?:(?:joint[\s-]+venture|venture|subsidiary|unit|division|arm|affiliate|spin-?off|offshoot)\s+"
-    rf"(?:of|between|from)|(?:(?:is|was|are|were|now|became|becomes|,)\s+(?:a\s+|now\s+)?part\s+of)|"
-    rf"(?:owned|majority-owned|wholly-owned|spun\s+off)\s+by|"
-    rf"(?:parent|parent\s+company|owner|shareholder|stakeholder)\s*,?)\s+(?:the\s+)?{_WORDS}{{0,2}}$",
-    re.IGNORECASE,
-)
+_OWNER_BEFORE = _VOCAB.pattern("owner_before")
 # The next owner of a list: "of Finland's Nokia and Germany's Siemens".
-_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s+)(?:[\w\-]+['’]s?\s+)?$")
+_LIST_GAP = _VOCAB.pattern("list_gap")
 # "with financing from X", "funded by X", "a $100 million loan from X".
-_FINANCIER_BEFORE = re.compile(
-    rf"\b(?:financ\w*|fund(?:ed|ing|s)?|loans?|credit|credits|lending|lent|money|investment|"
-    rf"grant|grants|paid\s+for|bankrolled|underwritten|guaranteed)\s+{_WORDS}{{0,4}}?"
-    rf"(?:from|by)\s+(?:the\s+)?{_WORDS}{{0,3}}$",
-    re.IGNORECASE,
-)
+_FINANCIER_BEFORE = _VOCAB.pattern("financier_before")
 # "X financed the project": the subject lends; a supply verb in the clause makes it a supplier.
-_FINANCIER_AFTER = re.compile(
-    r"\s+(?:has\s+|had\s+|will\s+|also\s+)?(?:financ\w+|fund(?:ed|s|ing)|bankroll\w*|lent|loaned|"
-    r"paid\s+for|underwrote|guaranteed)\b(?![^.;]*\b(?:buil\w*|suppl\w*|install\w*|deliver\w*|sold|"
-    r"sell\w*|provid\w*|equipp\w*|construct\w*)\b)",
-    re.IGNORECASE,
-)
+_FINANCIER_AFTER = _VOCAB.pattern("financier_after")
 # "X, the state conglomerate that financed the second phase", "X, a Chinese lender".
-_FINANCIER_APPOSITION = re.compile(
-    r"\s*,\s+(?:the|a|an|its)\s+(?:[\w\-]+\s+){0,4}?(?:(?:that|which)\s+(?:has\s+|had\s+|also\s+)?"
-    r"(?:financ\w+|fund(?:ed|s)|lent|loaned|bankroll\w*)|(?:lender|financier|creditor|investor|bank)s?\b)",
-    re.IGNORECASE,
-)
+_FINANCIER_APPOSITION = _VOCAB.pattern("financier_apposition")
 # "the state-owned X", "a single state-owned operator, X", "X, the state-run carrier".
-_STATE_BEFORE = re.compile(
-    r"\b(?:state|government)[\s-](?:owned|controlled|run|backed)\b(?:\s+[\w\-]+){0,3}?\s*,?\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
+_STATE_BEFORE = _VOCAB.pattern("state_before")
 # "Uzbek state telecom company X", "the national carrier X".
-_STATE_NOUN_BEFORE = re.compile(
-    r"\b(?:(?:state|government)\s+(?:[\w\-]+\s+){0,2}?(?:telecoms?|telecommunications|operator|carrier|"
-    r"broadcaster|monopoly|utility|company|firm)|national\s+(?:[\w\-]+\s+){0,2}?(?:telecoms?\s+operator|"
-    r"operator|carrier|broadcaster|monopoly|utility))\s*,?\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-_STATE_AFTER = re.compile(
-    r"\s*,\s+(?:the|a|an|its)\s+(?:[\w\-]+\s+){0,2}?(?:state|government)[\s-](?:owned|controlled|run)\b",
-    re.IGNORECASE,
-)
+_STATE_NOUN_BEFORE = _VOCAB.pattern("state_noun_before")
+_STATE_AFTER = _VOCAB.pattern("state_after")
 # "sold cameras to X", "supplied a monitoring centre to the state-controlled X": the customer.
-_CUSTOMER_BEFORE = re.compile(
-    rf"\b(?:sold|sells|selling|supplied|supplies|supplying|delivered|delivers|delivering|provided|"
-    rf"provides|providing|shipped|ships|exported|exports|donated|gifted|handed\s+over|leased|"
-    rf"leases)\s+{_WORDS}{{0,6}}?to\s+(?:the\s+)?{_WORDS}{{0,3}}$",
-    re.IGNORECASE,
-)
+_CUSTOMER_BEFORE = _VOCAB.pattern("customer_before")
 # "completed its acquisition of X", "agreed to buy rival X": a takeover target.
-_ACQUIRED_BEFORE = re.compile(
-    r"\b(?:acquisition\s+of|acquired|acquires|acquiring|acquire|takeover\s+of|took\s+over|"
-    r"take\s+over|to\s+buy|agreed\s+to\s+buy|merger\s+with|merged\s+with|merge\s+with|"
-    r"purchase\s+of|stake\s+in)\s+(?:(?:its\s+)?(?:rival|peer|competitor|the|a)\s+)?$",
-    re.IGNORECASE,
-)
-_ACQUIRED_AFTER = re.compile(r"(?:['’]s?\s+(?:stake|shares|business|unit))?\s*(?:[,.;(]|for\b|in\s+a\b|from\b|$)")
+_ACQUIRED_BEFORE = _VOCAB.pattern("acquired_before")
+_ACQUIRED_AFTER = _VOCAB.pattern("acquired_after")
 # "previously awarded to X", "originally won by X": an award that the sentence then revokes.
-_REVOKED_BEFORE = re.compile(
-    r"\b(?:previously|originally|initially|earlier|first)\s+(?:been\s+)?(?:awarded|granted|given|won)\s+"
-    r"(?:to|by)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}$",
-    re.IGNORECASE,
-)
-_REVOCATION = re.compile(
-    r"\b(?:revok\w+|cancel\w*|annul\w+|rescind\w*|scrap\w*|void(?:ed)?|withdrawn|terminat\w+|"
-    r"re-?award\w*|re-?tender\w*)\b",
-    re.IGNORECASE,
-)
+_REVOKED_BEFORE = _VOCAB.pattern("revoked_before")
+_REVOCATION = _VOCAB.pattern("revocation")
 
 
 # Hint words per flag: cheap substring tests keep the patterns off the sentences they cannot match.
-_HINTS: dict[str, tuple[str, ...]] = {
-    "own": ("venture", "subsidiary", " unit ", "division", " arm ", "affiliate", "spin", "offshoot",
-            "part of", "owned", "controlled", "backed", "parent", "owner", "shareholder", "stakeholder"),
-    "finance": ("financ", "fund", "loan", "credit", "lend", "lent", "money", "invest", "grant",
-                "paid for", "bankroll", "underw", "guarantee", "bank"),
-    "state": ("state", "government", "national"),
-    "buy": ("acqui", "takeover", "took over", "take over", "buy", "merge", "purchase of", "stake"),
-    "award": ("award", "grant", "given", "won"),
-    "to": (" to ",),
-}
+_HINTS: dict[str, tuple[str, ...]] = {str(k): tuple(str(w) for w in v) for k, v in _VOCAB.extra["hints"].items()}
 
 
 @cache
@@ -159,9 +101,7 @@ def _customer(before: str) -> bool:
     return m is not None and not _AWARDED.search(before, m.start())
 
 
-_AWARDED = re.compile(
-    r"\b(?:award\w*|grant\w*|given|went|won|contract\w*|tender\w*|chose|chosen|selected|hired)\b", re.I
-)
+_AWARDED = _VOCAB.pattern("awarded")
 
 
 def _operator(text: str, s: SupplierRef, sentence_start: int, attached: set[int], index: int) -> bool:
