@@ -61,7 +61,8 @@ def test_every_english_file_with_lists_loads() -> None:
 
         data = yaml.safe_load(folder.joinpath(f"{name}.yaml").read_text(encoding="utf-8"))
         if "lists" in data:
-            vocabulary(name).check()
+            own_keys = tuple(k for k in data if k not in ("version", "lists", "patterns", "signal"))
+            vocabulary(name, extra=own_keys).check()
             loaded += 1
     assert loaded >= 2
 
