@@ -6,7 +6,6 @@ sentence, so that the cost stays linear however many rules consult it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -15,6 +14,7 @@ import ahocorasick
 
 from custodes.extract.cues import CueMatch, CueMatcher, cue_lists, longest_only, tech_matcher
 from custodes.extract.sentences import Sentence, SentenceIndex
+from custodes.extract.vocab import vocabulary
 
 _LISTS = (
     "deployment_predicates",
@@ -25,57 +25,28 @@ _LISTS = (
     "prior_use",
     "trade_stop",
 )
-_INSTITUTION_AFTER = re.compile(
-    r"(?:\s+(?:and\s+|of\s+)?[A-Z][\w\-]*){0,3}?\s+(?:Commissioner|Commission|Act|Law|Bill|Office|"
-    r"Agency|Department|Ministry|Committee|Bureau|Directive|Regulation|Authority|Council|"
-    r"Institute|Association|Conference|Summit|Expo|Award)\b"
-)
-# "present in 14 countries", "sold to more than 50 countries": aggregate statistics.
-_COUNTRY_COUNT = re.compile(
-    r"\b(?:\d+|dozens of|scores of|hundreds of|more than \d+|over \d+|at least \d+)\s+"
-    r"(?:other\s+|different\s+)?(?:countries|nations|cities|markets|governments|police\s+forces)\b",
-    re.IGNORECASE,
-)
-# Nouns every count of _COUNTRY_COUNT ends in: a cheap gate for the pattern.
-_COUNT_NOUNS = ("countries", "nations", "cities", "markets", "governments", "forces")
+_VOCAB = vocabulary("context")
+_INSTITUTION_AFTER = _VOCAB.pattern("institution_after")
+_COUNTRY_COUNT = _VOCAB.pattern("country_count")
+# The last words of every count of _COUNTRY_COUNT: a cheap gate for the pattern.
+_COUNT_NOUNS = tuple(w.split()[-1] for w in _VOCAB.words("count_nouns"))
 # A hedge scopes to the end of its clause: "X could buy it, while Y bought it."
-_SCOPE_END = re.compile(r";|,\s+(?:while|but|whereas|although|though|yet)\b|\s[–—]\s")
-_CLAUSE_BREAK = re.compile(r"[,;:.()\[\]–—]|\b(?:that|which|who|where|when)\b")
-_MODALS = frozenset({"could", "might", "may", "would", "should"})
+_SCOPE_END = _VOCAB.pattern("scope_end")
+_CLAUSE_BREAK = _VOCAB.pattern("clause_break")
+_MODALS = _VOCAB.word_set("modals")
 # "the ministry said it would buy": future in reported speech is a plan, not a hedge.
-_REPORTED_FUTURE = re.compile(
-    r"\b(?:said|says|announced|confirmed|stated|added)\s+(?:that\s+)?(?:it|they|he|she|the\s+\w+)\s+$",
-    re.IGNORECASE,
-)
-_MONTH_MAY = re.compile(r"May(?=\s+\d|\s+\w+\s+\d{4})")
-# Hedges that can follow their subject: "Hungary is alleged to have used it", "Bolivia wants to
-# buy". Clause-openers ("if", "whether", "warned that") scope forward only.
-_SUBJECT_HEDGES = frozenset(
-    {"could", "might", "may", "would", "should", "likely", "unlikely", "denied", "denies", "deny",
-     "considering", "consider", "considers", "considered buying", "mulling", "exploring", "in talks",
-     "want to", "wanted to", "wants to", "eager to", "keen to", "hopes to", "hoping to", "seeks to",
-     "seeking to", "believed to", "is believed", "are believed", "thought to be", "said to be",
-     "is suspected", "are suspected", "was suspected", "were suspected", "suspected of"}
-)
-_SUBJECT_HEDGE_PREFIXES = ("alleg", "accus", "rumour", "rumor")
+_REPORTED_FUTURE = _VOCAB.pattern("reported_future")
+_REPORTED_FUTURE_MODALS = _VOCAB.word_set("reported_future_modals")
+_MONTH_HEDGES = _VOCAB.words("month_hedges")
+_MONTH_MAY = _VOCAB.pattern("month_hedge")
+# Hedges that can follow their subject: "Hungary is alleged to have used it".
+_SUBJECT_HEDGES = _VOCAB.word_set("subject_hedges")
+_SUBJECT_HEDGE_PREFIXES = tuple(w.rstrip("*") for w in _VOCAB.words("subject_hedge_stems"))
 # "is alleged to", "has been accused of": the auxiliaries between a subject and its hedge.
-_AUXILIARY_GAP = re.compile(
-    r"^\s*(?:(?:,\s*|and\s+|or\s+)(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?\s+)*"  # "Hungary and India are"
-    r"(?:(?:is|are|was|were|has|have|had|been|being|also|itself|widely|reportedly|now|still|"
-    r"long)\s+){0,3}$",
-)
+_AUXILIARY_GAP = _VOCAB.pattern("auxiliary_gap")
 # Takeovers, stakes and mergers: a business event between companies, not a deployment.
-_CORPORATE_EVENT = re.compile(
-    r"\b(?:acquisitions?|acquired|acquires|acquiring|acquire|takeover|took\s+over|buy(?:s|ing)?|bought|"
-    r"purchased?|purchasing|mergers?|merged?|merging|invest(?:s|ed|ing|ment)?|stake)\s+(?:of\s+|in\s+|"
-    r"with\s+)?(?:(?:a|an|the|its|rival|fellow|majority|minority|controlling)\s+)?"
-    r"(?:\d+(?:\.\d+)?\s*(?:%|per\s*cent|percent)\s+)?"
-    r"(?:(?!(?:from|by|to|for|with|of|in|at)\b)[\w\-’']+\s+){0,4}?"
-    r"(?:company|companies|firm|firms|start-?ups?|business|businesses|distributor|rival|subsidiary|"
-    r"stake|shares|competitor|specialist|maker|provider|developer|manufacturer|unit)\b(?![’']s)",
-    re.IGNORECASE,
-)
-_CORPORATE_HEADS = ("acqui", "takeover", "took over", "bought", "buy", "purchas", "merg", "invest", "stake")
+_CORPORATE_EVENT = _VOCAB.pattern("corporate_event")
+_CORPORATE_HEADS = _VOCAB.words("corporate_gate")
 
 
 @cache
@@ -94,45 +65,23 @@ def _may_be_corporate(text: str) -> bool:
 
 
 # "cancelled before any cameras were installed": a deal undone before anything was delivered.
-_UNDELIVERED = re.compile(
-    r"\bbefore\s+(?:any|the|a\s+single|it|they|its|their)\s+(?:[\w\-]+\s+){0,3}?(?:was|were|had\s+been|"
-    r"could\s+be|w(?:as|ere)\s+ever)\s+(?:delivered|installed|supplied|deployed|shipped|built|put\s+in|"
-    r"set\s+up|signed|implemented)\b|\bbefore\s+(?:any\s+)?(?:delivery|installation|deployment)\b",
-    re.IGNORECASE,
-)
-_UNDONE = re.compile(
-    r"\b(?:revok\w+|cancel\w*|annul\w+|rescind\w*|scrap\w*|terminat\w+|withdr[ae]w\w*|called\s+off|"
-    r"shelved|abandon\w*|voided)\b",
-    re.IGNORECASE,
-)
-# Predicates that tell the sale itself, not that anyone has the system: they are no evidence of
-# prior use when a vendor stops selling.
-_TRADE_WORDS = frozenset(
-    {"customer", "customers", "client", "clients", "sell", "sells", "sold", "selling", "sale of",
-     "supply", "supplies", "supplied", "supplying", "supplier", "suppliers", "deal", "deals"}
-)
+_UNDELIVERED = _VOCAB.pattern("undelivered")
+_UNDELIVERED_GATE = _VOCAB.words("undelivered_opener")
+_UNDONE = _VOCAB.pattern("undone")
+# Predicates that tell the sale itself: no evidence of prior use when a vendor stops selling.
+_TRADE_WORDS = _VOCAB.word_set("trade_words")
 # "has not installed", "never bought", "no plans to buy", "refused to sign the contract": a denial
 # scopes over the rest of its clause.
-_NEGATOR = re.compile(
-    r"\b(?:not(?!\s+(?:only|just|least|long|until|to\s+be\s+confused))|never|nor|neither)\b|n['’]t\b|\bno\s+(?:\w+\s+)?(?:plans?|intention|intent|decision)\s+(?:to|of)\b"
-    r"|\bno\s+(?:such\s+|formal\s+|signed\s+|active\s+|existing\s+)?$"  # "had no contract"
-    r"|\b(?:refused|refuses|declined|declines|ruled\s+out|rules\s+out|rejected|rejects)\b",
-    re.IGNORECASE,
-)
-_CLAUSE_END = re.compile(r"[,;:()]|\s[–—]\s|\b(?:but|while|whereas|although|though|yet|instead)\b", re.IGNORECASE)
+_NEGATOR = _VOCAB.pattern("negator")
+_CLAUSE_END = _VOCAB.pattern("clause_end")
 # Predicate words in set phrases that state nothing: "developing countries", "in the long run".
-_IDLE_PREDICATE = re.compile(
-    r"(?:developed|developing)\s+(?:countries|nations|world|economies|markets|states)\b"
-    r"|(?:use|uses)\s+of\s+force\b",
-    re.IGNORECASE,
-)
-_IDLE_RUN = re.compile(r"\b(?:long|short|the)\s+$", re.IGNORECASE)
+_IDLE_PREDICATE = _VOCAB.pattern("idle_predicate")
+_IDLE_RUN = _VOCAB.pattern("idle_run")
+_RUN_CUES = _VOCAB.word_set("run_cues")
+_RUN_SUFFIXES = _VOCAB.words("run_suffixes")
 # "employs 40,000 people": a company profile, not the use of a system.
-_HEADCOUNT = re.compile(
-    r"\bemploy(?:s|ed|ing)?\s+(?:about\s+|around\s+|some\s+|more\s+than\s+|over\s+|nearly\s+)?"
-    r"[\d,.]+\s*(?:thousand\s+|million\s+)?(?:people|staff|workers|employees|engineers|researchers)\b",
-    re.IGNORECASE,
-)
+_HEADCOUNT = _VOCAB.pattern("headcount")
+_EMPLOY_VERBS = _VOCAB.words("employ_verbs")
 
 
 @cache
@@ -186,7 +135,7 @@ class SentenceContext:
             return True
         if self.has("trade_stop") and not self._prior_use_beyond_trade():
             return True
-        return "before" in text and bool(_UNDELIVERED.search(text) and _UNDONE.search(text))
+        return any(w in text for w in _UNDELIVERED_GATE) and bool(_UNDELIVERED.search(text) and _UNDONE.search(text))
 
     def _prior_use_beyond_trade(self) -> bool:
         """A predicate outside the stop-selling phrase that states use ("after police there
@@ -233,18 +182,14 @@ class SentenceContext:
 
 
 def _is_real_hedge(text: str, m: CueMatch) -> bool:
-    if m.cue == "May" and _MONTH_MAY.match(text, m.start):
+    if m.cue in _MONTH_HEDGES and _MONTH_MAY.match(text, m.start):
         return False
-    if m.cue.lower() == "would":
+    if m.cue.lower() in _REPORTED_FUTURE_MODALS:
         return not _REPORTED_FUTURE.search(text, max(0, m.start - 40), m.start)
     return True
 
 
-_EVENT_AFTER = re.compile(
-    r"\s+(?:summit|summits|conference|conferences|expo|exhibition|forum|fair|congress|week|"
-    r"awards?|workshop|seminar|webinar|event|trade\s+show)\b",
-    re.IGNORECASE,
-)
+_EVENT_AFTER = _VOCAB.pattern("event_after")
 
 
 def _inside_institution_name(text: str, m: CueMatch) -> bool:
@@ -259,7 +204,7 @@ def _inside_institution_name(text: str, m: CueMatch) -> bool:
 
 # Substrings every negator contains: most predicates have none before them, and then the
 # pattern need not run.
-_NEGATOR_GATE = ("no", "n't", "n’t", "never", "neither", "refus", "declin", "ruled", "rules", "reject")
+_NEGATOR_GATE = _VOCAB.words("negator_gate")
 
 
 def _denied(before: str) -> bool:
@@ -278,9 +223,9 @@ def _predicate_kind(text: str, m: CueMatch, sentence_start: int) -> str | None:
         return None
     before = text[max(sentence_start, m.start - 60) : m.start]
     cue = m.cue.lower()
-    if cue in {"run", "runs"} and (_IDLE_RUN.search(before) or text.startswith("-up", m.end)):
+    if cue in _RUN_CUES and (_IDLE_RUN.search(before) or text.startswith(_RUN_SUFFIXES, m.end)):
         return None
-    if cue.startswith("employ") and _HEADCOUNT.match(text, m.start, min(len(text), m.end + 60)):
+    if cue.startswith(_EMPLOY_VERBS) and _HEADCOUNT.match(text, m.start, min(len(text), m.end + 60)):
         return None
     if _denied(before):
         return "negated_predicates"

@@ -10,51 +10,22 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_YEAR = r"(19[89]\d|20[0-4]\d)"
-_ANCHORED = re.compile(
-    rf"\b(?:in|since|from|during|on|of)\s+(?:(?:early|late|mid)[- ])?"
-    rf"(?:{_MONTH}\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?(?:{_MONTH},?\s+)?{_YEAR}\b"
-    rf"|\b{_MONTH}\s+(?:\d{{1,2}},?\s+)?{_YEAR}\b",
-    re.IGNORECASE,
-)
-_EVENT = re.compile(
-    r"\b(?:launch(?:ed)?|install(?:ed)?|acquired|award(?:ed)?|signed|inked|implemented|funded|"
-    r"financed|contracted|operational|deployed|completed|inaugurated|began|begun|started|introduced|"
-    r"purchased|bought|procured|built|commissioned|adopted|rolled out|went live|switched on|"
-    r"in operation|in use|agreed|hired|since|unveiled|delivered|supplied|ordered|handed over|"
-    r"piloted|trialled|trialed|opened|decided|chose|selected|opted|sold)\b",
-    re.IGNORECASE,
-)
-# A year that dates an audit, a report, a removal or the company itself ("in a 2019 audit",
-# "information gathered in 2019", "removed in 2023", "founded in 2014") is no deployment year,
-# whatever event verb the sentence also has.
-_NOT_DEPLOYMENT = re.compile(
-    r"\b(?:audit|audits|report|reports|investigation|study|survey|review|inquiry|probe|information|"
-    r"data|documents|findings|analysis|research|assessment|according|gathered|published|"
-    r"remov\w*|ban|banned|cancel\w*|scrap\w*|revok\w*|suspend\w*|halt\w*|stopp?\w*|ended|"
-    r"dismantl\w*|withdr\w*|founded|incorporated|listed|listing|ipo)\b"  # matched on lowered text
-)
-# A year next to a reporting verb dates the report ("told reporters in November 2021 that the
-# ministry had bought it"), not the deployment ...
-_REPORTING = re.compile(
-    r"\b(?:said|says|told|announced|reported|confirmed|revealed|stated|admitted|disclosed|wrote|"
-    r"acknowledged|insisted|claimed)\b",
-    re.IGNORECASE,
-)
+from custodes.extract.vocab import vocabulary
+
+_VOCAB = vocabulary("dates")
+_ANCHORED = _VOCAB.pattern("anchored")
+_EVENT = _VOCAB.pattern("event")
+# A year that dates an audit, a report, a removal or the company itself is no deployment year,
+# whatever event verb the sentence also has; matched on lowered text.
+_NOT_DEPLOYMENT = _VOCAB.pattern("not_deployment")
+# A year next to a reporting verb dates the report, not the deployment ...
+_REPORTING = _VOCAB.pattern("reporting")
 # ... unless the deployment is told as just done: "has begun using ..., Reuters reported in March".
-_JUST_DONE = re.compile(
-    r"\b(?:has|have)\s+(?:just\s+|recently\s+|now\s+|already\s+)?(?:begun|started|launched|installed|"
-    r"deployed|introduced|rolled out|switched on|adopted|completed|commissioned)\b",
-    re.IGNORECASE,
-)
+_JUST_DONE = _VOCAB.pattern("just_done")
+_FUTURE = _VOCAB.pattern("future")
 # "in 2008, the company confirmed": a short reporting clause closing the sentence after the year.
 _TRAILING_REPORT = re.compile(r"[^,]{0,25},\s+(?:[\w\-’']+\s+){0,4}$")
 _ANY_YEAR = re.compile(r"(?<!\d)(?:19[89]|20[0-4])\d(?!\d)")
-_FUTURE = re.compile(r"\b(?:will|plans? to|to be|would|expects?|expected)\b", re.IGNORECASE)
 
 
 def anchored_years(sentence: str) -> list[tuple[int, int]]:

@@ -15,32 +15,21 @@ from custodes.extract.cues import tech_matcher
 from custodes.extract.linker import Candidate
 from custodes.extract.mentions import CountryFinder, VendorFinder, spelled_name
 from custodes.extract.sentences import Sentence
+from custodes.extract.vocab import vocabulary
 
-_FIELD = re.compile(
-    r"^[ \t]*(operators?|deployers?|developers?|suppliers?|vendors?|countr(?:y|ies)|"
-    r"technolog(?:y|ies)|purpose|location)[ \t]*:[ \t]*(.+?)[ \t]*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-_SPLIT = re.compile(r"\s*[;,/]\s*|\s+and\s+")
+_VOCAB = vocabulary("factsheet")
+_FIELD = _VOCAB.pattern("field")
+_SPLIT = _VOCAB.pattern("split")
+# The field each label states: "Suppliers:" and "Vendor:" both name the developer.
+_FIELDS = ("operator", "developer", "country", "technology", "purpose")
+_FIELD_OF = {label: name for name in _FIELDS for label in _VOCAB.word_set(f"{name}_labels")}
 
 
 def _fields(text: str) -> dict[str, list[re.Match[str]]]:
     out: dict[str, list[re.Match[str]]] = {}
     for m in _FIELD.finditer(text):
         key = m.group(1).lower()
-        key = {
-            "operators": "operator",
-            "deployers": "operator",
-            "deployer": "operator",
-            "developers": "developer",
-            "suppliers": "developer",
-            "supplier": "developer",
-            "vendors": "developer",
-            "vendor": "developer",
-            "countries": "country",
-            "location": "country",
-            "technologies": "technology",
-        }.get(key, key)
+        key = _FIELD_OF.get(key, key)
         out.setdefault(key, []).append(m)
     return out
 

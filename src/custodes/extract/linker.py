@@ -23,38 +23,18 @@ from custodes.extract.context import SentenceContext
 from custodes.extract.mentions import CountryRef, SupplierRef
 from custodes.extract.parties import ACQUIRED, is_party_only, mark_parties
 from custodes.extract.roles import ACTOR, HEDGED, RECIPIENT, SUPPLIER, assign_roles, demote_home_countries
+from custodes.extract.vocab import vocabulary
 
-_COREF_SUPPLIER = re.compile(
-    r"\b(?:the|this|that|these|its)\s+(?:[\w\-]+\s+){0,2}?(?:company|company's|firm|firm's|"
-    r"vendor|supplier|contractor|manufacturer|maker|developer|provider|platform|software|"
-    r"tool|tools|technology|product|solution|giant|cameras|equipment|devices|gear|hardware|scanners)\b"
-    r"|\b(?:other|its|their)\s+(?:customers|clients|buyers|users)\b"
-    r"|^(?:It|Its)\b",
-    re.IGNORECASE,
-)
-_COMPANY_REFERENCE = re.compile(
-    r"\b(?:the|this|that)\s+(?:[\w\-]+\s+){0,2}?(?:company|firm|vendor|supplier|contractor|manufacturer|"
-    r"maker|developer|provider|giant)\b",
-    re.IGNORECASE,
-)
-_SUBJECT_START = re.compile(r"[\"“‘']?(?:(?:The|the)\s+)?$")
-_COREF_COUNTRY = re.compile(
-    r"\b(?:the|this)\s+(?:[\w\-]+\s+)?(?:country|nation|city|capital|state|region|province)\b"
-    r"|\bnationwide\b|\bacross the country\b|\blocal\b|\bits (?:police|government|citizens)\b",
-    re.IGNORECASE,
-)
-_USER_BEFORE = re.compile(
-    r"\b(?:used|in use|employed|operated|deployed|run)\s+by\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$"
-    r"|\b(?:customers?|clients?|users?)\s+(?:such as|including|like)\s+$",
-    re.IGNORECASE,
-)
+_VOCAB = vocabulary("linker")
+_COREF_SUPPLIER = _VOCAB.pattern("coref_supplier")
+_COMPANY_REFERENCE = _VOCAB.pattern("company_reference")
+_SUBJECT_START = _VOCAB.pattern("subject_start")
+_COREF_COUNTRY = _VOCAB.pattern("coref_country")
+_USER_BEFORE = _VOCAB.pattern("user_before")
 # "The cameras will use software from X": a sentence opening on the system just described
 # continues the previous sentence's subject.
-_DEFINITE_SUBJECT = re.compile(
-    r"^(?:The|These|Those|Its|Their)\s+(?:new\s+)?(?:cameras?|system|network|platform|software|project|"
-    r"programme|program|equipment|scanners?|devices?|centre|center)\b"
-)
-_NOT_CONFUSED = re.compile(r"not to be confused with\s+(?:[\w\-]+\s+){0,4}$", re.IGNORECASE)
+_DEFINITE_SUBJECT = _VOCAB.pattern("definite_subject")
+_NOT_CONFUSED = _VOCAB.pattern("not_confused")
 
 
 @dataclass
@@ -155,12 +135,8 @@ def _promote_doc_suppliers(sm: SentenceMentions, doc_suppliers: set[str]) -> Non
                 c.role = SUPPLIER
 
 
-_AGREEMENT = re.compile(
-    r"\b(?:signs?|signed|signing|agreements?|agreed|deals?|memorandum|mou|contracts?|partnership|partnered|"
-    r"cooperat\w*|collaborat\w*|accord|pact)\b",
-    re.IGNORECASE,
-)
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|across|throughout|to|for|at|into)\s+(?:the\s+)?$", re.IGNORECASE)
+_AGREEMENT = _VOCAB.pattern("agreement")
+_LOCATIVE_BEFORE = _VOCAB.pattern("locative_before")
 
 
 def _promote_partner_countries(text: str, sm: SentenceMentions, named: list[SupplierRef]) -> None:
@@ -263,37 +239,8 @@ def sentence_candidates(text: str, sm: SentenceMentions, state: DocState, doc_su
     return _combine(index, recipients, named, unnamed, tuple(ctx.categories))
 
 
-_WEAK_PREDICATES = frozenset(
-    {
-        "customer",
-        "customers",
-        "client",
-        "clients",
-        "help",
-        "helped",
-        "helping",
-        "use",
-        "uses",
-        "using",
-        "used",
-        "system",
-        "network",
-        "develop",
-        "developed",
-        "developing",
-        # habitual present tells a line of business ("NSO says it sells only to governments")
-        "sell",
-        "sells",
-        "selling",
-        "supplies",
-        "provides",
-        "delivers",
-        "builds",
-        # origin of a product: who uses it must be stated
-        "made by",
-        "manufactured by",
-    }
-)
+# Generic nouns, "use", the habitual present of a line of business, the origin of a product.
+_WEAK_PREDICATES = _VOCAB.word_set("weak_predicates")
 
 
 def _strong_predicate(ctx: SentenceContext) -> bool:
@@ -375,7 +322,7 @@ def main_recipient(sentences: Sequence[SentenceMentions]) -> str | None:
     return max(counts, key=lambda k: (counts[k], -first[k]))
 
 
-_OPINION = re.compile(r"^\W*(?:opinion|op-ed|editorial|commentary|column|analysis|letter)\b", re.I)
+_OPINION = _VOCAB.pattern("opinion")
 
 
 def is_opinion(sentences: Sequence[SentenceMentions]) -> bool:

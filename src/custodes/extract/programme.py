@@ -10,77 +10,37 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from custodes.extract.vocab import vocabulary
+
+_VOCAB = vocabulary("programme")
 _CAP = r"(?:[A-Z][\w'’\-]*|\d[\w\-]*)"
-_NAME = rf"{_CAP}(?:\s+(?:of\s+|de\s+|for\s+)?{_CAP}){{0,5}}"
-_NOUN = r"(?:Project|Programme|Program|Initiative|Platform|Scheme)"
-_GENERIC_LEAD = frozenset(
-    {
-        "the",
-        "a",
-        "an",
-        "this",
-        "that",
-        "its",
-        "their",
-        "our",
-        "new",
-        "phase",
-        "pilot",
-        "under",
-        "in",
-        "on",
-        "of",
-        "for",
-        "and",
-        "as",
-        "with",
-        "by",
-        "from",
-        "to",
-        "at",
-        "national",
-        "city",
-        "government",
-    }
-)
+_NAME = rf"{_CAP}(?:\s+(?:{_VOCAB.alternation('name_joiners')}\s+)?{_CAP}){{0,5}}"
+_NOUN = _VOCAB.alternation("programme_nouns")
+_GENERIC_LEAD = _VOCAB.word_set("generic_lead")
 _BEFORE_NOUN = re.compile(rf"(?<![\w-])({_NAME})\s+{_NOUN}\b")
 _NOUN_ONLY = re.compile(rf"\s{_NOUN}\b")
 # Case-insensitive for the noun only: a case-insensitive name would read "Kenya's cameras and
 # the 'x' project" as one long quoted name and backtrack over every apostrophe of the text.
-_QUOTED = re.compile(rf"[\"“‘']({_NAME})[\"”’']\s+(?i:project|programme|program|initiative|platform|scheme)\b")
+_QUOTED = re.compile(rf"[\"“‘']({_NAME})[\"”’']\s+(?i:{_NOUN})\b")
 _DUBBED = re.compile(
-    rf"\b(?:(dubbed|called|named|known as|branded)|so-called)\s+(?:the\s+)?[\"“]?({_NAME})",
+    rf"\b(?:({_VOCAB.alternation('naming_verbs')}|known as)|so-called)\s+(?:the\s+)?[\"“]?({_NAME})",
 )
 # "a programme dubbed X" names a programme; "a company called X" or "Kenya named X" do not.
-_PROGRAMME_NOUN_BEFORE = re.compile(
-    r"\b(?:programmes?|programs?|projects?|initiatives?|systems?|platforms?|schemes?|plans?|operations?|"
-    r"networks?|centres?|centers?|apps?|applications?|databases?|tools?|software|campaigns?|"
-    r"missions?)\s*,?\s*$",
-    re.IGNORECASE,
-)
+_PROGRAMME_NOUN_BEFORE = _VOCAB.pattern("named_thing_before")
 # Code-like names (ECU-911, C4I). Letters that are a currency, a fiscal period or a standard
 # are not programmes ("USD396", "FY 2020", "ISO 27001").
 _CODE = re.compile(r"\b([A-Z](?:[A-Z]+(?:-?\d{2,4}| \d{3}|-[A-Z]{2,})|\d[A-Z]))\b")
-_CODE_NOT = frozenset(
-    str.split(
-        """USD EUR GBP CNY RMB JPY INR PHP KES NGN ZAR AUD CAD HKD SGD BRL MXN ARS CLP COP PEN TRY RUB
-    AED SAR EGP PKR BDT LKR IDR MYR THB VND KRW CHF SEK NOK DKK PLN UGX TZS ETB GHS ZMW XAF XOF
-    FY CY PM AM ISO IEC MP GDP COVID SARS MERS UN EU US UK AD BC CVE IP HD UHD SKU"""
-    )
-)
+_CODE_NOT = frozenset(_VOCAB.words("code_not"))
 # Literal first, so the scan is fast; the optional leading name ("Nairobi Safe City") is looked
 # for behind the match.
-_SAFE_CITY = re.compile(r"(?:Safe|Smart)\s+Cit(?:y|ies)\b")
+_SAFE_CITY = _VOCAB.pattern("city_programme")
 _NAME_BEFORE = re.compile(r"(?<![\w'’\-])[A-Z][\w\-]+\s+$")
 _ACRONYM_DEF = re.compile(r"\(([A-Z][A-Z0-9\-]{2,})\b")
 _LETTER_SPACE_BEFORE = re.compile(r"[A-Za-z]\s$")
 # An acronym defined after a capitalised name is a programme only when that name is one:
 # "Integrated Command and Control Centre (ICCC)", not "Department of the Interior (DOI)".
-_PROGRAMME_NAME_BEFORE = re.compile(
-    r"\b(?:Project|Programme|Program|Initiative|Platform|Scheme|System|Systems|Centre|Center|Network|"
-    r"City|Cities|Service|Database|Registry|Register)\s+\($"
-)
-_NOT_PROGRAMME = frozenset({"COVID-19", "GDPR", "CCTV", "ANPR", "ALPR"})
+_PROGRAMME_NAME_BEFORE = _VOCAB.pattern("acronym_head_before")
+_NOT_PROGRAMME = frozenset(_VOCAB.words("not_programme"))
 
 
 @dataclass(frozen=True)

@@ -11,26 +11,13 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from custodes.extract.vocab import vocabulary
 
-def _words_of(text: str) -> list[str]:
-    return text.split()
-
-
+_VOCAB = vocabulary("sentences")
 # Tokens ending in "." that usually do not end a sentence.
-_ABBREVIATIONS = frozenset(
-    _words_of(
-        """mr mrs ms dr prof sen rep gov gen col lt capt sgt st jr sr vs etc inc ltd co corp llc plc
-    no nos nov dec jan feb mar apr jun jul aug sep sept oct fig approx est dept govt int'l
-    u.s u.k u.n e.g i.e a.m p.m s.a s.p.a n.v b.v pty bhd sdn hon"""
-    )
-)
-
-
-_COUNTRY_ABBREVIATIONS = frozenset({"u.s", "u.k", "u.n"})
-_STARTER = re.compile(
-    r"\s+(?:The|However|It|Its|This|That|These|But|In|A|An|He|She|They|We|And|Meanwhile|"
-    r"Last|On|At|According)\b"
-)
+_ABBREVIATIONS = _VOCAB.word_set("abbreviations")
+_COUNTRY_ABBREVIATIONS = _VOCAB.word_set("country_abbreviations")
+_STARTER = _VOCAB.pattern("starter")
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _LINE = re.compile(r"[^\n]+")
 
