@@ -17,7 +17,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from custodes.extract.context import SentenceContext
 from custodes.extract.linker import Candidate, SentenceMentions, _strong_predicate
@@ -49,8 +49,9 @@ class PairCandidate:
     sentences: list[int] = field(default_factory=list)  # sentences naming both sides (or the country)
     features: dict[str, float] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def key(self) -> tuple[str, str, str]:
+        """(country, supplier key); a candidate's sides never change once it is made."""
         return (self.country, *supplier_key(self.supplier, self.vendor_id, self.supplier_country))
 
 
