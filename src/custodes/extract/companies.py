@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from custodes.extract.vocab import lang_file
+from custodes.resolve.legal_forms import legal_forms
 
 COMPANY = "company"
 
@@ -32,13 +33,8 @@ _TOKEN = r"(?:[A-Z][A-Za-z0-9'’]*(?:-[A-Z0-9][A-Za-z0-9]*)*\.?(?:[A-Za-z]\.)*|
 _JOIN = r"(?:\s+|\s+&\s+|\s+of\s+|\s+de\s+|\s+for\s+)"
 _NAME = re.compile(rf"(?=[A-Z0-9])(?<![\w'’])({_TOKEN}(?:{_JOIN}{_TOKEN}){{0,6}})")
 
-LEGAL_SUFFIXES = frozenset(
-    _words_of(
-        """co co. ltd ltd. limited inc inc. corp corp. llc l.l.c. plc gmbh ag s.a. sa sas s.a.s.
-    s.p.a. spa n.v. nv b.v. bv sdn bhd pty jsc ojsc pjsc llp pvt pvt. lp a/s ab oy kk k.k.
-    s.r.l. srl"""
-    )
-)
+LEGAL_SUFFIXES = legal_forms().in_text  # data/legal_forms.yaml, shared with the vendor registry
+
 CORPORATE_WORDS = (
     frozenset(
         _words_of(

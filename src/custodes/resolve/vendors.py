@@ -32,6 +32,7 @@ from custodes.resolve._matcher import (
     select_longest,
     str_list,
 )
+from custodes.resolve.legal_forms import legal_forms
 
 CONTEXT_WINDOW = 150
 
@@ -62,40 +63,8 @@ _VENDOR_KEYS = _REQUIRED | frozenset(
 _NOT_COMPANY_KEYS = frozenset({"raw", "reason", "source", "citations"})
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _EXTRA_ISO3 = frozenset({"XKX"})
-_LEGAL_SUFFIXES = frozenset(
-    {
-        "co",
-        "ltd",
-        "limited",
-        "inc",
-        "incorporated",
-        "corp",
-        "corporation",
-        "company",
-        "llc",
-        "gmbh",
-        "ag",
-        "sa",
-        "se",
-        "nv",
-        "bv",
-        "ab",
-        "plc",
-        "pty",
-        "spa",
-        "srl",
-        "oy",
-        "oyj",
-        "as",
-        "group",
-        "holdings",
-        "holding",
-        "technologies",
-        "technology",
-        "systems",
-        "international",
-    }
-)
+_LEGAL_SUFFIXES = legal_forms().lookup_suffixes  # data/legal_forms.yaml, shared with the mention finder
+
 
 
 @dataclass(frozen=True)
