@@ -16,6 +16,8 @@ from typing import Any
 import ahocorasick
 import yaml
 
+from custodes.extract.vocab import lang_file
+
 _DATA = "custodes.data"
 
 
@@ -126,8 +128,11 @@ def taxonomy() -> dict[str, Category]:
 
 @cache
 def cue_lists() -> dict[str, Any]:
-    """The raw extract cue vocabulary (status, hedges, negatives, lenders ...)."""
-    return _load_yaml("extract_cues.yaml")
+    """The English cue phrases (status, hedges, negatives, lenders ...), data/lang/en/cues.yaml.
+
+    Its lists are phrases for an Aho-Corasick automaton, not the word notation of the other
+    files of data/lang/en (vocab.py): a space is one space and a final '*' any letters."""
+    return lang_file("cues")
 
 
 @cache
@@ -137,7 +142,7 @@ def tech_matcher() -> CueMatcher:
 
 @cache
 def list_matcher(*names: str) -> CueMatcher:
-    """A matcher over one or more flat lists of extract_cues.yaml, labelled by list name."""
+    """A matcher over one or more flat lists of cues.yaml, labelled by list name."""
     data = cue_lists()
     pairs: list[tuple[str, str]] = []
     for name in names:

@@ -399,7 +399,7 @@ def _product_aliases(text: str, refs: list[SupplierRef], places: SpanSet) -> lis
 
 @dataclass(frozen=True)
 class Product:
-    """A product name that identifies its vendor (extract_cues.yaml `products`)."""
+    """A product name that identifies its vendor (data/lang/en/cues.yaml `products`)."""
 
     name: str
     vendor: str
