@@ -12,14 +12,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from custodes.extract.vocab import lang_file
+from custodes.extract.vocab import lang_file, vocabulary
 from custodes.resolve.legal_forms import legal_forms
 
 COMPANY = "company"
-
-
-def _words_of(text: str) -> list[str]:
-    return text.split()
+_VOCAB = vocabulary("companies")
 
 
 def _word_set(values: Any) -> frozenset[str]:
@@ -35,30 +32,10 @@ _NAME = re.compile(rf"(?=[A-Z0-9])(?<![\w'’])({_TOKEN}(?:{_JOIN}{_TOKEN}){{0,6
 
 LEGAL_SUFFIXES = legal_forms().in_text  # data/legal_forms.yaml, shared with the vendor registry
 
-CORPORATE_WORDS = (
-    frozenset(
-        _words_of(
-            """technologies technology tech systems solutions solution group holdings holding
-    electronics networks labs telecom telecoms telecommunication telecommunications
-    communications communication engineering industries software robotics analytics dynamics
-    semiconductor semiconductors corporation company enterprises ventures"""
-        )
-    )
-    | LEGAL_SUFFIXES
-)
+CORPORATE_WORDS = _VOCAB.word_set("corporate_words") | LEGAL_SUFFIXES
 # Words that describe a line of business rather than name a company: "Bosch Security Systems"
 # extends "Bosch" by a description, "CITIC Guoan Information Technology" by a name ("Guoan").
-GENERIC_NAME_WORDS = frozenset(
-    _words_of(
-        """security information digital data cloud vision video intelligent intelligence smart
-    network networks electronic electronics communication communications international global
-    science sciences research industrial industry industries defence defense applied mobile
-    wireless identity biometric biometrics analytics media energy services service integrated
-    advanced innovation innovations interactive imaging integration info infotech infocomm cyber
-    secure safety surveillance recognition america americas europe asia africa middle east
-    latin north south east west & and of for the"""
-    )
-)
+GENERIC_NAME_WORDS = _VOCAB.word_set("generic_name_words")
 
 
 def distinctive_extension(words: str, places: frozenset[str] = frozenset()) -> bool:
@@ -72,89 +49,19 @@ def distinctive_extension(words: str, places: frozenset[str] = frozenset()) -> b
     return False
 
 
-_DENY = frozenset(
-    _words_of(
-        """ministry minister department dept police government govt council commission commissioner
-    committee agency office bureau court parliament senate congress assembly university
-    institute foundation association society club union rights amnesty transparency citizen
-    state states armed forces force army navy military guard secretariat customs president
-    senator times news journal daily herald tribune post federal treasury act law bill
-    resolution secretary chairman ceo director project programme program system centre center
-    city cities province region district republic kingdom party bank fund monday tuesday
-    wednesday thursday friday saturday sunday january february march april may june july
-    august september october november december reuters xinhua bloomberg observatory court
-    internet things world summit conference expo award awards prize index report unit
-    mr mrs ms dr prof hon"""
-    )
-)
-_PERSON_TITLES = re.compile(
-    r"(?:Mr|Mrs|Ms|Dr|Prof|President|Minister|Senator|Sen|Rep|Governor|Mayor|Chairman|Chairwoman|"
-    r"CEO|Director|Secretary|Spokesman|Spokeswoman|Ambassador|General|Colonel|Judge|Hon|"
-    r"[Ff]ounder|[Cc]o-founder|[Cc]hief\s+[Ee]xecutive|[Ss]pokesperson|[Ss]pokesman|[Ss]pokeswoman|"
-    r"[Aa]nalyst|[Rr]esearcher|[Ii]nvestigator|[Ee]ngineer|[Ll]awyer|[Pp]rofessor|"
-    # lower-case offices before a name: "new president Jane Roe", "ally and governor John Doe"
-    r"president|vice-president|governor|mayor|minister|senator|congressman|congresswoman|"
-    r"lawmaker|legislator|premier|chancellor|ambassador|commissioner|judge|activist|journalist|"
-    r"dissident|opposition\s+leader|leader|ally|secretary|chairman|chairwoman|director|"
-    r"spokesperson|spokesman|spokeswoman)\.?\s+$"
-)
+_DENY = _VOCAB.word_set("deny_words")
+_PERSON_TITLES = _VOCAB.pattern("person_titles")
 # "Jane Roe, the company's founder, said", "John Doe, who founded the firm": a person described
 # by a role, or a relative clause that only a person takes. Custodes never records private people.
-_PERSON_ROLE = (
-    r"(?:founder|co-founder|chief|ceo|cto|cfo|coo|chairman|chairwoman|chairperson|president|"
-    r"vice-president|spokesman|spokeswoman|spokesperson|director|head|manager|engineer|researcher|"
-    r"analyst|official|minister|lawyer|attorney|professor|author|journalist|reporter|investigator|"
-    r"adviser|advisor|officer|executive|employee)"
-)
-_PERSON_APPOSITION = re.compile(
-    r"\s*,\s+(?:who\b"
-    r"|(?:the|a|an|its|their|his|her|[A-Z][\w\-]*['’]s)\s+(?:[\w'’\-]+\s+){0,3}?" + _PERSON_ROLE + r"\b"
-    r"|(?:[\w\-]+\s+){0,2}?" + _PERSON_ROLE + r"\s+(?:of|at|for)\b)",
-    re.IGNORECASE,
-)
-_COMPANY_CUE_BEFORE = re.compile(
-    r"(?:\b(?:company|firm|start-?up|supplier|provider|contractor|maker|manufacturer|vendor|"
-    r"integrator|partner|developer|giant|subsidiary|outfit|conglomerate|bidder|enterprise|"
-    r"corporation)s?|-based|-headquartered)"
-    r"(?:\s+(?:called|named|known\s+as|dubbed))?\s*,?\s*$",
-    re.IGNORECASE,
-)
-_CUE_STEMS = frozenset(
-    _words_of(
-        """company firm startup start-up supplier provider contractor maker manufacturer vendor
-        integrator partner developer giant subsidiary outfit conglomerate bidder enterprise
-        corporation"""
-    )
-)
-_CONTEXT_BEFORE = re.compile(
-    r"\b(?:(?:supplied|developed|made|built|provided|manufactured|designed|installed|produced|"
-    r"delivered|powered|implemented)\s+(?:by|through)|(?:contract|contracts|deal|agreement|partnership|"
-    r"tender|collaboration|cooperation)\s+with|(?:awarded|granted)\s+to|won\s+by|"
-    r"(?:companies|firms|suppliers|vendors|contractors|providers|integrators)\s+(?:including|"
-    r"such\s+as|like|namely))\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-_APPOSITION_AFTER = re.compile(
-    r"^\s*(?:\([^)]{1,40}\)\s*)?,\s+(?:a|an|the)\s+(?:[\w'’\-$]+\s+){0,6}?"
-    r"(?:company|firm|start-?up|maker|manufacturer|vendor|supplier|provider|contractor|"
-    r"integrator|developer|giant|conglomerate|outfit|subsidiary|corporation|operator|carrier)\b"
-    # "X, the company's founder": X belongs to the company, it is not one; "On the Silk Road,
-    # the Chinese company Dahua": the noun introduces the name after it, not X
-    r"(?![’']s|\s+(?-i:[A-Z0-9]))",
-    re.IGNORECASE,
-)
-_SUBJECT_OF_SUPPLY = re.compile(
-    r"^\s+(?:has\s+|have\s+|had\s+)?(?:won|wins|was\s+(?:chosen|selected|awarded|contracted|"
-    r"hired|picked)|were\s+(?:chosen|selected|awarded|contracted)|(?:will\s+)?supply|supplied|"
-    r"supplies|will\s+(?:install|deliver|build)|delivered|installed)\b",
-    re.IGNORECASE,
-)
+_PERSON_APPOSITION = _VOCAB.pattern("person_apposition")
+_COMPANY_CUE_BEFORE = _VOCAB.pattern("company_cue_before")
+_CUE_STEMS = _VOCAB.word_set("company_nouns")
+_CONTEXT_BEFORE = _VOCAB.pattern("context_before")
+_APPOSITION_AFTER = _VOCAB.pattern("apposition_after")
+_SUBJECT_OF_SUPPLY = _VOCAB.pattern("subject_of_supply")
 _ACRONYM_AFTER = re.compile(r"^\s*\(([A-Z][A-Za-z0-9&\-]{1,9})\)")
 _LIST_TAIL = re.compile(r"^\s*(?:,|and|&)\s*$")
-_DESCRIPTOR_AFTER = re.compile(
-    r"\s+(?:\([^)]{1,20}\)\s+)?(?:[a-z][\w\-]*\s+){0,4}(?:company|firm|supplier|provider|"
-    r"contractor|maker|manufacturer|vendor|integrator|partner|developer)\s+[A-Z]"
-)
+_DESCRIPTOR_AFTER = _VOCAB.pattern("descriptor_after")
 
 
 @dataclass(frozen=True)
@@ -279,7 +186,7 @@ def _denied(name: str) -> bool:
     return any(w.lower().strip(".,’'") in _DENY for w in _words(name))
 
 
-_CONTEXT_LAST_WORDS = frozenset(_words_of("by through with to including as like namely the"))
+_CONTEXT_LAST_WORDS = _VOCAB.word_set("context_last_words")
 
 
 def _has_supplier_context(sentence: str, start: int, end: int) -> bool:
@@ -305,9 +212,7 @@ def _has_supplier_context(sentence: str, start: int, end: int) -> bool:
 
 
 # First words of _SUBJECT_OF_SUPPLY, so that the pattern only runs where it can match.
-_SUPPLY_FIRST_WORDS = frozenset(
-    _words_of("has have had won wins was were will supply supplied supplies delivered installed")
-)
+_SUPPLY_FIRST_WORDS = _VOCAB.word_set("supply_first_words")
 
 
 def _is_person(sentence: str, start: int, end: int | None = None) -> bool:
@@ -430,12 +335,7 @@ def is_headline(sentence: str) -> bool:
     return len(initials) >= 4 and caps >= 3 * (len(initials) - caps)
 
 
-_INSTITUTION_HEADS = frozenset(
-    _words_of(
-        """agency authority ministry department council commission committee office bureau board
-        directorate administration secretariat inspectorate"""
-    )
-)
+_INSTITUTION_HEADS = _VOCAB.word_set("institution_heads")
 _NAME_GOES_ON = re.compile(r"\s+(?:and|&)\s+((?:[A-Z][\w'’\-]*\s+){0,3}[A-Z][\w'’\-]*)")
 
 
