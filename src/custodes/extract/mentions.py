@@ -30,7 +30,7 @@ from custodes.extract.companies import (
 )
 from custodes.extract.cues import cue_lists
 from custodes.extract.sentences import Sentence
-from custodes.extract.vocab import lang_file
+from custodes.extract.vocab import lang_file, vocabulary
 from custodes.resolve.countries import CountryMention, Gazetteer
 from custodes.resolve.vendors import Vendor, VendorMention, VendorRegistry
 
@@ -78,22 +78,11 @@ class SupplierRef:
         return self.country or self.stated_country
 
 
-_PRODUCT_AFTER = re.compile(
-    r"^(?:['’]s[ ]+([A-Z][A-Za-z0-9\-]{2,})|[ ]+([A-Z][A-Za-z0-9\-]{2,})(?=[ ]+(?:software|"
-    r"platform|system|suite|app|application|tool|cameras?|solution|product)\b))"
-)
+_VOCAB = vocabulary("mentions")
+_PRODUCT_AFTER = _VOCAB.pattern("product_after")
 # "Beacon, the phone-hacking tool sold by Acme": a product named by apposition.
-_PRODUCT_BEFORE = re.compile(
-    r"\b([A-Z][A-Za-z0-9\-]{2,}),\s+(?:a|an|the)\s+(?:[\w\-]+\s+){0,4}?(?:tool|software|spyware|"
-    r"system|platform|app|application|product|suite|engine|program|programme)\s+(?:sold|made|"
-    r"developed|built|supplied|marketed|created|designed|owned)\s+by\s+(?:[\w'’\-]+\s+){0,3}$"
-)
-_PRODUCT_STOP = re.compile(
-    r"^(?:Technologies|Technology|Tech|Inc|Ltd|Corp|Co|Group|Holdings|Systems|Solutions|"
-    r"Software|CEO|AI|The|And|In|On|Is|Has|Was|Said|Says|Also|January|February|March|April|May|"
-    r"June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|"
-    r"Friday|Saturday|Sunday)\b"
-)
+_PRODUCT_BEFORE = _VOCAB.pattern("product_before")
+_PRODUCT_STOP = _VOCAB.pattern("product_stop")
 # "Huawei's Safe City solution": the capitalised word opens a longer name, not a product.
 _NAME_CONTINUES = re.compile(r"[ ]+[A-Z]")
 
