@@ -7,7 +7,7 @@ sentence, so that the cost stays linear however many rules consult it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import ahocorasick
@@ -125,7 +125,7 @@ class SentenceContext:
         """A ban or restriction with no stated prior use: prospective, not a deployment."""
         return self.has("ban") and not self.has("prior_use")
 
-    @property
+    @cached_property
     def business_event(self) -> bool:
         """A corporate event rather than a deployment: a takeover or stake ("completed its
         acquisition of a provider of ..."), a vendor that stops selling somewhere without the
