@@ -76,6 +76,10 @@ CASES: dict[str, Case] = {
         "department in 2019.",
         {("KEN", "Gemalto", "NLD")},
     ),
+    "acronym_between_demonym_and_product_is_origin": Case(
+        "Chinese CCTV cameras made by Hikvision are now in use at police stations across Kenya.",
+        {("KEN", "Hikvision", "CHN")},
+    ),
     # 2 -- people, legal-suffix fragments, operators, customers, lenders are not suppliers
     "founder_in_apposition": Case(
         "Clearview AI has sold its face search tool to police in Brazil. Hoan Ton-That, the company's "

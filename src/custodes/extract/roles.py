@@ -121,8 +121,8 @@ def _modifies_supplier_noun(text: str, c: CountryRef) -> bool:
     limit = 3 if c.kind == "demonym" else 1
     nouns = _nouns("supplier_nouns")
     for i, w in enumerate(raw[:limit]):
-        if not w[:1].islower():
-            return False
+        if not w[:1].islower() and not (c.kind == "demonym" and w.rstrip(".,").isupper()):
+            return False  # an acronym may describe the product: "Chinese CCTV cameras"
         if w.lower().rstrip(".,") in _nouns("state_body_nouns"):
             return False  # "Uzbek state telecom company": the state's own operator
         if w.lower().rstrip(".,") in nouns:
