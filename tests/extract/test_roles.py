@@ -71,3 +71,14 @@ def test_dateline_country_yields_to_the_recipient_the_sentence_names() -> None:
     assert ("China", "bystander") in roles(text) and ("Qatar", "recipient") in roles(text)
     got = roles("QUITO, Ecuador (Reuters) - Police installed 900 cameras.")
     assert ("Ecuador", "recipient") in got and {r for _, r in got} == {"recipient"}
+
+
+def test_a_coordinated_list_of_origins_shares_the_supplier_role() -> None:
+    from custodes.extract.doc import Doc
+    from custodes.extract.extractor import build_pipeline
+
+    text = ("For years, companies mainly from Israel, the US, and the UK have sold interception systems "
+            "to Colombian police.")
+    doc = build_pipeline(until="rule_links")(Doc(text))
+    roles = {c.iso3: c.role for sm in doc["sentence_mentions"] for c in sm.countries}
+    assert roles == {"ISR": "supplier", "USA": "supplier", "GBR": "supplier", "COL": "recipient"}

@@ -279,7 +279,31 @@ def assign_roles(
             s = suppliers[c.attached]
             if not s.registered and s.stated_country is None:
                 s.stated_country = c.iso3
+    _share_list_origin(text, countries)
     _demote_dateline(text, ctx, countries)
+
+
+_LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?")
+
+
+def _share_list_origin(text: str, countries: Sequence[CountryRef]) -> None:
+    """Countries coordinated in one list share an origin role: in "companies from Israel, the
+    US and the UK" the words that make Israel the supplier's home reach only the first member,
+    and in "Chinese and Russian firms" only the last, but the list is one phrase."""
+    ordered = sorted(countries, key=lambda c: c.start)
+    groups: list[list[CountryRef]] = []
+    for c in ordered:
+        prev = groups[-1][-1] if groups else None
+        if prev is not None and _LIST_JOIN.fullmatch(text, prev.end, c.start):
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    for group in groups:
+        if len(group) < 2 or not any(c.role == SUPPLIER and c.attached is None for c in group):
+            continue
+        for c in group:
+            if c.role == RECIPIENT and c.kind != "programme":
+                c.role = SUPPLIER
 
 
 # Wire and press-release datelines: "NAIROBI, March 3 (Reuters) - ", "HANGZHOU, China, June 5,
