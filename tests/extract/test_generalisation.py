@@ -80,6 +80,11 @@ CASES: dict[str, Case] = {
         "Chinese CCTV cameras made by Hikvision are now in use at police stations across Kenya.",
         {("KEN", "Hikvision", "CHN")},
     ),
+    "several_nationalities_name_no_one_supplier_side": Case(
+        "Firms from Israel, the United States and Britain have installed interception equipment "
+        "for the intelligence services of Colombia since 2015.",
+        {("COL", None, None)},
+    ),
     # 2 -- people, legal-suffix fragments, operators, customers, lenders are not suppliers
     "founder_in_apposition": Case(
         "Clearview AI has sold its face search tool to police in Brazil. Hoan Ton-That, the company's "

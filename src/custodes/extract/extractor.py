@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 
 from custodes.extract.aggregate import build_deployments, record_keys
-from custodes.extract.candidates import NATIONALITY, PairCandidate, generate
+from custodes.extract.candidates import NATIONALITY, UNNAMED, PairCandidate, generate
 from custodes.extract.context import SentenceContext, sentence_contexts
 from custodes.extract.cues import CueMatch
 from custodes.extract.doc import Component, Doc, Pipeline
@@ -277,6 +277,7 @@ class RecordBuilder:
                     if (ok and c.key not in vetoes) or c.key in stated}
         for k in _under_named_parent(accepted, self.vendors):
             del accepted[k]
+        merged = _merge_listed_nationalities(accepted, doc["candidates"])
         by_key: dict[tuple[str, str, str], list[Candidate]] = {}
         vague: list[Candidate] = []  # a rejected unnamed statement still tells a kept deal's technology
         countries = {k[0] for k in accepted}
@@ -284,7 +285,7 @@ class RecordBuilder:
             k = (rc.country, *_cand_key(rc))
             if k in accepted:
                 by_key.setdefault(k, []).append(rc)
-            elif rc.supplier is None and rc.country in countries:
+            elif rc.supplier is None and rc.country in countries and k not in merged:
                 vague.append(rc)
         cands: list[Candidate] = list(vague)
         for k, (pc, _) in accepted.items():
@@ -316,6 +317,32 @@ def _under_named_parent(accepted: dict[tuple[str, str, str], tuple[PairCandidate
             up = vendors.get(parent)
             parent = up.parent if up else None
     return out
+
+
+def _merge_listed_nationalities(accepted: dict[tuple[str, str, str], tuple[PairCandidate, float]],
+                                candidates: list[PairCandidate]) -> set[tuple[str, str, str]]:
+    """Several supplier nationalities told together for one recipient ("companies from Israel,
+    the US and the UK worked with Colombian partners") name no one supplier side: the
+    guidelines record one deployment with neither supplier nor supplier country. Changes
+    `accepted` in place; returns the keys merged away."""
+    merged: set[tuple[str, str, str]] = set()
+    by_country: dict[str, list[tuple[str, str, str]]] = {}
+    for key, (pc, _) in accepted.items():
+        if pc.kind == NATIONALITY:
+            by_country.setdefault(pc.country, []).append(key)
+    for country, keys in by_country.items():
+        if len(keys) < 2:
+            continue
+        shared = set.intersection(*(set(accepted[k][0].sentences) for k in keys))
+        unnamed = next((c for c in candidates if c.kind == UNNAMED and c.country == country), None)
+        if not shared or unnamed is None or unnamed.supplier_country is not None:
+            continue
+        best = max(accepted[k][1] for k in keys)
+        for k in keys:
+            del accepted[k]
+        merged.update(keys)
+        accepted[unnamed.key] = (unnamed, best)
+    return merged
 
 
 def _cand_key(c: Candidate) -> tuple[str, str]:
