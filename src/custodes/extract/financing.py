@@ -11,106 +11,40 @@ from functools import cache
 
 from custodes.extract.cues import CueMatcher, cue_lists
 from custodes.extract.model import Evidence, Financing
+from custodes.extract.vocab import vocabulary
 
-_SCALE = {
-    "thousand": 1e3,
-    "k": 1e3,
-    "million": 1e6,
-    "mn": 1e6,
-    "m": 1e6,
-    "mln": 1e6,
-    "billion": 1e9,
-    "bn": 1e9,
-    "b": 1e9,
-    "trillion": 1e12,
-    "tn": 1e12,
-    "crore": 1e7,
-    "lakh": 1e5,
-}
-_SYMBOL = {
-    "$": "USD",
-    "us$": "USD",
-    "usd": "USD",
-    "u.s. dollars": "USD",
-    "us dollars": "USD",
-    "dollars": "USD",
-    "€": "EUR",
-    "eur": "EUR",
-    "euros": "EUR",
-    "euro": "EUR",
-    "£": "GBP",
-    "gbp": "GBP",
-    "pounds": "GBP",
-    "¥": "CNY",
-    "rmb": "CNY",
-    "yuan": "CNY",
-    "cny": "CNY",
-    "php": "PHP",
-    "rs": "INR",
-    "rs.": "INR",
-    "inr": "INR",
-    "kyat": "MMK",
-    "som": "KGS",
-    "soms": "KGS",
-    "kes": "KES",
-    "ksh": "KES",
-    "ugx": "UGX",
-    "naira": "NGN",
-    "cedis": "GHS",
-    "hk$": "HKD",
-    "a$": "AUD",
-    "aud": "AUD",
-    "c$": "CAD",
-    "rand": "ZAR",
-    "ringgit": "MYR",
-    "rupiah": "IDR",
-    "baht": "THB",
-    "dirhams": "AED",
-    "riyals": "SAR",
-    "lira": "TRY",
-    "roubles": "RUB",
-    "rubles": "RUB",
-    "reais": "BRL",
-    "taka": "BDT",
-    "tenge": "KZT",
-    "birr": "ETB",
-    "kwacha": "ZMW",
-    "francs": "CHF",
-}
+_VOCAB = vocabulary("financing")
+# The value of each scale word: the lists are named after their power of ten.
+_SCALE = {w: float(f"1e{p}") for p in (3, 5, 6, 7, 9, 12) for w in _VOCAB.word_set(f"scale_e{p}")}
+
+
+def _codes(prefix: str) -> dict[str, list[str]]:
+    """The lists named prefix + ISO code, as code -> words."""
+    return {name[len(prefix) :].upper(): list(words) for name, words in _VOCAB.lists.items() if name.startswith(prefix)}
+
+
+def _shared() -> dict[str, dict[str, str]]:
+    """Shared currency name -> country words -> code, from the qualified_ lists."""
+    out: dict[str, dict[str, str]] = {}
+    for code, phrases in _codes("qualified_").items():
+        for phrase in phrases:
+            *country, name = phrase.lower().split()
+            out.setdefault(name, {})[" ".join(country)] = code
+    return out
+
+
+_SYMBOL = {w.lower(): code for code, words in _codes("currency_").items() for w in words}
 # Currency names shared by several countries take the country named before them.
-_SHARED = {
-    "pesos": {"philippine": "PHP", "mexican": "MXN", "argentine": "ARS", "colombian": "COP", "chilean": "CLP"},
-    "shillings": {"kenyan": "KES", "ugandan": "UGX", "tanzanian": "TZS"},
-    "rupees": {"indian": "INR", "pakistani": "PKR", "sri lankan": "LKR", "nepali": "NPR"},
-    "dollars": {
-        "australian": "AUD",
-        "canadian": "CAD",
-        "hong kong": "HKD",
-        "singapore": "SGD",
-        "new zealand": "NZD",
-        "zimbabwean": "ZWL",
-        "taiwan": "TWD",
-    },
-}
+_SHARED = _shared()
+# Country words are matched with their single space, so that the match is a key of _SHARED.
 _QUALIFIED = re.compile(
-    r"\b(philippine|mexican|argentine|colombian|chilean|kenyan|ugandan|tanzanian|indian|pakistani|"
-    r"sri lankan|nepali|australian|canadian|hong kong|singapore|new zealand|zimbabwean|taiwan)\s+"
-    r"(pesos|shillings|rupees|dollars)\s*$",
+    r"\b(" + "|".join(re.escape(c) for by_country in _SHARED.values() for c in by_country) + r")\s+"
+    r"(" + "|".join(re.escape(name) for name in _SHARED) + r")\s*$",
     re.IGNORECASE,
 )
-_NUM = r"(\d{1,3}(?:[,\s]\d{3})+|\d+(?:\.\d+)?)"
-_SCALES = r"(thousand|million|billion|trillion|crore|lakh|mn|mln|bn|tn|m|b|k)"
-_PREFIX = re.compile(
-    rf"(US\$|HK\$|A\$|C\$|USD|EUR|GBP|PHP|RMB|CNY|INR|KES|AUD|Rs\.?|[$€£¥])\s?{_NUM}"
-    rf"(?:[\s-]?{_SCALES}\b)?",
-    re.IGNORECASE,
-)
-_SUFFIX = re.compile(
-    rf"\b{_NUM}[\s-]?{_SCALES}?\s+((?:[A-Z][a-z]+\s+){{0,2}}(?:U\.S\. dollars|US dollars|dollars|euros?|"
-    rf"pounds|yuan|pesos|rupees|kyat|soms?|shillings|naira|cedis|rand|ringgit|rupiah|baht|dirhams|"
-    rf"riyals|lira|roubles|rubles|reais|taka|tenge|birr|kwacha|francs))\b",
-    re.IGNORECASE,
-)
+_PREFIX = _VOCAB.pattern("prefix_amount")
+_SUFFIX = _VOCAB.pattern("suffix_amount")
+_LOAN_STEMS = _VOCAB.word_set("loan_stems")
 
 
 def _currency(name: str) -> str | None:
@@ -121,7 +55,7 @@ def _currency(name: str) -> str | None:
         return _SHARED[q.group(2).lower()][q.group(1).lower()]
     last = name.split()[-1].lower() if name.split() else ""
     key = name.lower() if name.lower() in _SYMBOL else last
-    if key in _SHARED and key != "dollars":
+    if key in _SHARED and key not in _SYMBOL:
         return None
     return _SYMBOL.get(key)
 
@@ -169,6 +103,6 @@ def find_financing(text: str, start: int, end: int) -> Financing | None:
         lender=lenders[0].cue if lenders else None,
         amount=amount[0] if amount else None,
         currency=amount[1] if amount else None,
-        loan=any("loan" in m.cue.lower() or "credit" in m.cue.lower() for m in loans),
+        loan=any(stem in m.cue.lower() for m in loans for stem in _LOAN_STEMS),
         evidence=Evidence(sentence, start, end),
     )
