@@ -71,3 +71,8 @@ def test_signal_words_come_from_the_files_that_name_them() -> None:
     words = signal_words("en")
     assert "surveillance" in words and "camera*" in words
     assert "weak_cues" not in words and "has been" not in words  # status.yaml names no signal list
+
+
+def test_yaml_booleans_are_refused_in_word_lists() -> None:
+    with pytest.raises(VocabularyError, match="quote on, off, yes, no"):
+        parse("en", "broken", {"version": 1, "lists": {"prepositions": ["in", True]}})

@@ -28,3 +28,10 @@ def test_loan_stems_make_a_loan() -> None:
     grant = "The cameras were financed by a grant of $5 million."
     g = find_financing(grant, 0, len(grant))
     assert g is not None and not g.loan
+
+
+def test_a_qualifier_the_table_does_not_pair_names_no_currency() -> None:
+    from custodes.extract.financing import find_amount
+
+    found = find_amount("a deal worth 5 million Indian dollars")
+    assert found is not None and found[1] is None

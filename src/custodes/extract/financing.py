@@ -52,7 +52,8 @@ def _currency(name: str) -> str | None:
     and a bare shared name ("pesos") stays unknown rather than guessed."""
     q = _QUALIFIED.search(name)
     if q:
-        return _SHARED[q.group(2).lower()][q.group(1).lower()]
+        # a qualifier the table does not pair with this name ("Indian dollars") names no currency
+        return _SHARED[q.group(2).lower()].get(q.group(1).lower())
     last = name.split()[-1].lower() if name.split() else ""
     key = name.lower() if name.lower() in _SYMBOL else last
     if key in _SHARED and key not in _SYMBOL:

@@ -118,8 +118,9 @@ def _read(lang: str, name: str) -> Any:
 
 
 def _string_list(source: str, key: str, value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
-        raise VocabularyError(f"{source}: {key} must be a list of words")
+    if not isinstance(value, list) or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in value):
+        # YAML reads bare on/off/yes/no as booleans: a word list must quote them
+        raise VocabularyError(f"{source}: {key} must be a list of words (quote on, off, yes, no)")
     return tuple(str(v) for v in value)
 
 
@@ -192,4 +193,17 @@ def lang_file(name: str, lang: str = "en", keys: tuple[str, ...] = ()) -> dict[s
         raise VocabularyError(f"{source}: unknown keys {sorted(unknown)} (allowed: {sorted(allowed)})")
     if "version" not in data:
         raise VocabularyError(f"{source}: missing key 'version'")
+    _refuse_booleans_in_lists(source, data)
     return data
+
+
+def _refuse_booleans_in_lists(source: str, node: Any, where: str = "") -> None:
+    """A list item YAML read as a boolean was a word (on, no, yes) that lost its quotes."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            _refuse_booleans_in_lists(source, v, f"{where}.{k}" if where else str(k))
+    elif isinstance(node, list):
+        if any(isinstance(v, bool) for v in node):
+            raise VocabularyError(f"{source}: {where} must be a list of words (quote on, off, yes, no)")
+        for v in node:
+            _refuse_booleans_in_lists(source, v, where)
