@@ -28,7 +28,7 @@ from custodes.extract.roles import BYSTANDER, INTERNAL, RECIPIENT
 from custodes.extract.scorer import Scorer, default_scorer
 from custodes.extract.sentences import SentenceIndex, split_sentences
 
-EXTRACTOR_VERSION = "0.4.0"
+EXTRACTOR_VERSION = "0.5.0"
 
 
 @cache
