@@ -62,14 +62,13 @@ def _add_product_tech(per_sentence: list[SentenceMentions]) -> None:
 
 @cache
 def _recipients_file() -> dict[str, Any]:
-    import yaml
+    from custodes.resolve._matcher import check_keys, load_yaml_mapping
 
-    path = resources.files("custodes") / "data" / "recipients.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    unknown = set(data) - {"version", "recipients", "domestic_supply"}
-    if unknown:
-        raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
-    return dict(data)
+    where = "data/recipients.yaml"
+    text = (resources.files("custodes") / "data" / "recipients.yaml").read_text(encoding="utf-8")
+    data = load_yaml_mapping(where, text)
+    check_keys(where, data, frozenset({"version", "recipients", "domestic_supply"}), frozenset({"recipients"}))
+    return data
 
 
 def recipient_states() -> dict[str, str]:

@@ -60,13 +60,12 @@ class Report:
 @cache
 def cv_groups() -> dict[str, str]:
     """Document id -> story, for documents that tell one story (data/model/cv_groups.yaml)."""
-    import yaml
+    from custodes.resolve._matcher import check_keys, load_yaml_mapping
 
-    path = resources.files("custodes").joinpath("data", "model", "cv_groups.yaml")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    unknown = set(data) - {"version", "groups"}
-    if unknown:
-        raise ValueError(f"data/model/cv_groups.yaml: unknown keys {sorted(unknown)}")
+    where = "data/model/cv_groups.yaml"
+    text = resources.files("custodes").joinpath("data", "model", "cv_groups.yaml").read_text(encoding="utf-8")
+    data = load_yaml_mapping(where, text)
+    check_keys(where, data, frozenset({"version", "groups"}), frozenset({"version", "groups"}))
     out: dict[str, str] = {}
     for story, ids in data["groups"].items():
         for doc_id in ids:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
+from custodes.resolve._matcher import DataError, check_keys, load_yaml_mapping, str_list
 
 _KEYS = frozenset({"version", "legal_forms", "common_words", "registry_designators"})
 
@@ -32,21 +32,18 @@ class LegalForms:
         return frozenset(f.replace(".", "") for f in self.forms) | self.registry_designators
 
 
-def _words(where: str, value: object) -> frozenset[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"data/legal_forms.yaml: {where} must be a list of words")
-    return frozenset(v.lower() for v in value)
+def _read(name: str) -> str:
+    return resources.files("custodes.data").joinpath(name).read_text(encoding="utf-8")
 
 
 @cache
 def legal_forms() -> LegalForms:
-    text = resources.files("custodes.data").joinpath("legal_forms.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
-    unknown = set(data) - _KEYS
-    if unknown:
-        raise ValueError(f"data/legal_forms.yaml: unknown keys {sorted(unknown)}")
-    forms = _words("legal_forms", data["legal_forms"])
-    common = _words("common_words", data.get("common_words") or [])
+    where = "data/legal_forms.yaml"
+    data = load_yaml_mapping(where, _read("legal_forms.yaml"))
+    check_keys(where, data, _KEYS, frozenset({"version", "legal_forms"}))
+    forms = frozenset(w.lower() for w in str_list(f"{where}: legal_forms", data["legal_forms"]))
+    common = frozenset(w.lower() for w in str_list(f"{where}: common_words", data.get("common_words")))
     if common - forms:
-        raise ValueError(f"data/legal_forms.yaml: common_words {sorted(common - forms)} are not legal forms")
-    return LegalForms(forms, common, _words("registry_designators", data.get("registry_designators") or []))
+        raise DataError(f"{where}: common_words {sorted(common - forms)} are not legal forms")
+    designators = str_list(f"{where}: registry_designators", data.get("registry_designators"))
+    return LegalForms(forms, common, frozenset(w.lower() for w in designators))
