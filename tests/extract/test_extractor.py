@@ -144,3 +144,14 @@ def test_a_pair_told_only_by_business_events_is_vetoed_whatever_its_score() -> N
     doc = build_pipeline()(Doc("Hikvision bought a 30% stake in a camera distributor in Chile last year."))
     assert doc["deployments"] == []
     assert any("business event" in reason for reason in doc["vetoes"].values())
+
+
+def test_a_nationality_never_named_with_the_recipient_is_vetoed() -> None:
+    from custodes.extract.doc import Doc
+    from custodes.extract.extractor import build_pipeline
+
+    text = ("Brazil's federal police have deployed new facial recognition cameras at airports. "
+            "The drones it plans to buy are Israeli-made surveillance models.")
+    doc = build_pipeline()(Doc(text))
+    assert doc["vetoes"].get(("BRA", "c", "ISR")) == "supplier nationality never named with the recipient"
+    assert all(d.supplier_country != "ISR" for d in doc["deployments"])

@@ -85,6 +85,23 @@ CASES: dict[str, Case] = {
         "for the intelligence services of Colombia since 2015.",
         {("COL", None, None)},
     ),
+    "bare_reportedly_is_a_hedge": Case(
+        "Huawei reportedly installed a city surveillance system for the police of Zambia in 2019.",
+        set(),
+    ),
+    "advocacy_is_no_deployment": Case(
+        "Activists urged Ghana to adopt facial recognition cameras at its borders.",
+        set(),
+    ),
+    "traces_found_by_researchers_are_no_acquisition": Case(
+        "Citizen Lab found evidence of Pegasus spyware made by NSO Group operating in Togo and Morocco.",
+        set(),
+    ),
+    "the_company_delivered_to_is_the_customer": Case(
+        "In 2009 Nokia Siemens Networks sold monitoring centres to Iran, and Siemens had to deliver the "
+        "interception equipment to Iran Telecom.",
+        {("IRN", "Nokia Siemens Networks", "FIN"), ("IRN", "Siemens", "DEU")},
+    ),
     # 2 -- people, legal-suffix fragments, operators, customers, lenders are not suppliers
     "founder_in_apposition": Case(
         "Clearview AI has sold its face search tool to police in Brazil. Hoan Ton-That, the company's "
