@@ -108,7 +108,10 @@ class Vocabulary:
             self.words(name)
 
 
+@cache
 def _read(lang: str, name: str) -> Any:
+    """One file's content, parsed once per process (the signal gate and the modules both read
+    it); callers must not modify it."""
     resource = resources.files("custodes.data").joinpath(f"lang/{lang}/{name}.yaml")
     if not resource.is_file():
         raise VocabularyError(f"data/lang/{lang}/{name}.yaml: no such vocabulary file")
