@@ -87,6 +87,23 @@ def test_exports_agree(demo_db: Path, tmp_path: Path) -> None:
     assert run_cli("export", "--format", "xml", db=demo_db).returncode == 2
 
 
+def test_every_claim_says_how_sure_it_is_of_its_technologies_and_status(demo_db: Path) -> None:
+    con = sqlite3.connect(demo_db)
+    stored = con.execute("SELECT tech, tech_confidence, status_confidence FROM claims").fetchall()
+    assert stored
+    for tech, tech_confidence, status_confidence in stored:
+        probabilities = json.loads(tech_confidence)
+        assert set(probabilities) == set(json.loads(tech))
+        assert all(0 < p < 1 for p in probabilities.values()) and 0 < status_confidence < 1
+    rows = list(csv.DictReader(io.StringIO(run_cli("export", "--format", "csv", db=demo_db).stdout)))
+    # a deployment's technologies are those of all its claims; each claim's are among them
+    assert rows and all(set(json.loads(r["claim_tech_confidence"])) <= set(r["tech"].split(";")) for r in rows)
+    assert all(0 < float(r["claim_status_confidence"]) < 1 for r in rows)
+    profile = json.loads(run_cli("country", "ECU", "--json", db=demo_db).stdout)
+    evidence = [ev for dep in profile["deployments"] for ev in dep["evidence"]]
+    assert evidence and all(set(ev["tech_confidence"]) and ev["status_confidence"] for ev in evidence)
+
+
 def test_reextraction_replaces_and_never_duplicates(demo_db: Path) -> None:
     con = sqlite3.connect(demo_db)
     before = con.execute("SELECT count(*), group_concat(id) FROM claims").fetchone()

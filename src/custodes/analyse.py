@@ -78,6 +78,7 @@ def to_claim_record(dep: Deployment) -> ClaimRecord:
         lender=fin.lender if fin else None, amount=fin.amount if fin else None,
         currency=fin.currency if fin else None, loan=fin.loan if fin else None,
         financing_evidence=fin.evidence.text if fin and fin.evidence else None,
+        tech_confidence=dict(dep.tech_confidence) or None, status_confidence=dep.status_confidence,
     )
 
 

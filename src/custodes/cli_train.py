@@ -35,7 +35,8 @@ def train_command(
 
     Each labelled document is extracted up to its candidates; a logistic regression learns which
     are deployments. Scores, the Brier score and a reliability table come from cross-validation
-    by document (each held-out document extracted by the full pipeline). The model is written
+    by document (each held-out document extracted by the full pipeline). The category and status
+    confidence scorers learn from the records that cross-validation kept. The model is written
     with the SHA-256 of every file it was trained on; the same files give the same model.
 
     Example: [bold]custodes train ../shared/eval/train.jsonl ../shared/eval/dev.jsonl --out /tmp/model.json[/bold]
@@ -76,6 +77,9 @@ def train_command(
         rel.add_row(f"{r['low']:.1f}–{r['high']:.1f}", str(r["candidates"]), f"{r['mean_predicted']:.3f}",
                     f"{r['observed']:.3f}")
     console.print(rel)
+    for name, a in report.attributes.items():
+        console.print(f"{name} confidence: {a['chosen']} chosen values, the rules right for {a['rules_right']:.3f}; "
+                      f"Brier {a['brier']:.4f} (a constant rate: {a['brier_of_constant']:.4f})")
     console.print(f"model written to {target}")
 
 

@@ -11,7 +11,7 @@ def pairs(text: str) -> set[tuple[str, str | None, str | None]]:
 
 
 def test_version_is_set() -> None:
-    assert EXTRACTOR_VERSION == "0.5.0"
+    assert EXTRACTOR_VERSION == "0.6.0"
 
 
 def test_named_supplier_with_nationality_is_not_a_recipient() -> None:

@@ -14,14 +14,14 @@ removal takes no year from the rest of the story.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from custodes.extract.context import SentenceContext
 from custodes.extract.dates import document_year, first_deployment_year
 from custodes.extract.financing import find_financing
 from custodes.extract.linker import Candidate
-from custodes.extract.model import Deployment, Evidence, Financing, supplier_key
+from custodes.extract.model import Deployment, Evidence, Facets, Financing, supplier_key
 from custodes.extract.programme import ProgrammeMention, programme_in
 from custodes.extract.status import CANCELLED, classify_status, document_status, sentence_status
 
@@ -252,6 +252,63 @@ def _raw_tech(
     return [FALLBACK_TECH]
 
 
+def _counts(sentences: Iterable[int], contexts: Sequence[SentenceContext]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for i in sentences:
+        if 0 <= i < len(contexts):
+            for t in contexts[i].categories:
+                out[t] = out.get(t, 0) + 1
+    return out
+
+
+def _category_facets(
+    g: _Group, tech: Sequence[str], contexts: Sequence[SentenceContext], doc_tech: Sequence[str], lead: _Lead,
+) -> dict[str, dict[str, float]]:
+    """Features of every category a record could be about, the ones the rules chose among
+    them: how strongly the record's own sentences, the lead, the neighbouring sentences, the
+    document and the vendor's line of business state each one. The attribute scorer learns
+    from them how often a category so stated is one the document really tells."""
+    own = _counts(g.sentences, contexts)
+    near = _counts({j for i in g.sentences for j in (i - 1, i + 1)} - set(g.sentences), contexts)
+    in_doc = _counts(range(len(contexts)), contexts)
+    lead_own = set(_lead_tech(contexts, g, lead, own=True))
+    lead_any = set(_lead_tech(contexts, g, lead, own=False))
+    head = set(contexts[0].categories) if contexts else set()
+    options = dict.fromkeys([*tech, *g.tech, *own, *lead_own, *lead_any, *near, *g.vendor_tech, *doc_tech[:1]])
+    n = max(1, len(contexts))
+    out: dict[str, dict[str, float]] = {}
+    for t in options:
+        f = {
+            "bias": 1.0,
+            "chosen": float(t in tech),
+            "chosen_alone": float(list(tech) == [t]),
+            "chosen_n": float(len(tech)),
+            "grouped": float(t in g.tech),
+            "own": own.get(t, 0) / max(1, len(g.sentences)),
+            "own_categories": float(len(own)),
+            "lead_own": float(t in lead_own),
+            "lead_any": float(t in lead_any),
+            "head": float(t in head),
+            "near": float(t in near),
+            "doc_share": in_doc.get(t, 0) / n,
+            "doc_top": float(bool(doc_tech) and doc_tech[0] == t),
+            "vendor": float(t in g.vendor_tech),
+            "vendor_first": float(bool(g.vendor_tech) and g.vendor_tech[0] == t),
+            "video_beside_function": float(t == VIDEO and bool(_CAMERA_FUNCTIONS.intersection(own))),
+            "function_beside_video": float(t in _CAMERA_FUNCTIONS and VIDEO in own),
+            f"category_{t}": 1.0,
+        }
+        out[t] = {k: v for k, v in f.items() if v}
+    return out
+
+
+def _status_facets(status: str) -> dict[str, float]:
+    """Features of the status the rules chose: the choice itself. Cross-validation found that
+    the cue counts, the first sentence's cues and the document's frame made the confidence
+    worse than the rate at which each chosen status is right (README, "Extraction")."""
+    return {"bias": 1.0, f"chosen_{status}": 1.0}
+
+
 def _evidence(text: str, g: _Group, contexts: Sequence[SentenceContext]) -> list[Evidence]:
     lead = contexts[g.sentences[0]].sentence
     return [Evidence(lead.text, lead.start, lead.end)]
@@ -394,6 +451,7 @@ def build_deployments(
         if g.country not in frames:
             frames[g.country] = _frame(g.country, contexts, recipients or {})
         status = classify_status(texts, doc_status, frames[g.country])
+        tech = _tech_for(g, contexts, doc_tech, lead, folded.get(g.country, []))
         year = first_deployment_year(texts)
         if year is None and status != CANCELLED:
             # a removal's story dates the removal, the audit or the report; only its own
@@ -404,7 +462,7 @@ def build_deployments(
                 country=g.country,
                 supplier=g.supplier,
                 supplier_country=g.supplier_country,
-                tech=_tech_for(g, contexts, doc_tech, lead, folded.get(g.country, [])),
+                tech=tech,
                 year=year,
                 # the document's programme names the deal only when the document tells one deal
                 program=_programme(g, contexts, progs) or (doc_prog if len(kept) == 1 else None),
@@ -413,6 +471,8 @@ def build_deployments(
                 confidence=_confidence(g),
                 financing=_financing(text, g, contexts, fin_fallback, financing_seen, recipients),
                 extra={"vendor_id": g.vendor_id} if g.vendor_id else {},
+                facets=Facets(_category_facets(g, tech, contexts, doc_tech, lead),
+                              _status_facets(status)),
             )
         )
     out.sort(key=lambda d: d.evidence[0].start if d.evidence else 0)

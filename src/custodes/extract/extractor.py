@@ -8,12 +8,14 @@ so a document costs time linear in its length and no model framework is loaded a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from custodes.extract.aggregate import build_deployments, record_keys
+from custodes.extract.attributes import AttributeModel, attach_confidences
 from custodes.extract.candidates import NATIONALITY, UNNAMED, PairCandidate, generate
 from custodes.extract.context import SentenceContext, sentence_contexts
 from custodes.extract.cues import CueMatch
@@ -28,7 +30,7 @@ from custodes.extract.roles import BYSTANDER, INTERNAL, RECIPIENT
 from custodes.extract.scorer import Scorer, default_scorer
 from custodes.extract.sentences import SentenceIndex, split_sentences
 
-EXTRACTOR_VERSION = "0.5.0"
+EXTRACTOR_VERSION = "0.6.0"
 
 
 @cache
@@ -264,6 +266,7 @@ class RecordBuilder:
     from prose."""
 
     vendors: VendorFinder | None = None
+    attributes: Mapping[str, AttributeModel] = field(default_factory=dict)
     name: str = "records"
     requires: tuple[str, ...] = ("candidates", "scores", "vetoes", "rule_candidates", "field_candidates",
                                  "contexts", "programmes")
@@ -295,6 +298,7 @@ class RecordBuilder:
             if hit is not None:
                 d.confidence = round(hit[1], 3)
                 records.append(d)
+        attach_confidences(records, self.attributes)
         doc.add("deployments", records)
 
 
@@ -371,7 +375,9 @@ def build_pipeline(
         CandidateGenerator(),
     ]
     if until is None or until in ("scores", "vetoes", "records"):
-        components += [CandidateScorer(scorer or default_scorer()), SentenceVeto(), RecordBuilder(ven)]
+        scorer = scorer or default_scorer()
+        components += [CandidateScorer(scorer), SentenceVeto(),
+                       RecordBuilder(ven, getattr(scorer, "attributes", {}))]
     names = [c.name for c in components]
     if until is not None:
         components = components[: names.index(until) + 1]

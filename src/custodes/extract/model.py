@@ -38,6 +38,15 @@ class Financing:
         }
 
 
+@dataclass(frozen=True)
+class Facets:
+    """What the attribute scorer reads of a record: the features of every technology category
+    the record's sentences, lead, neighbours, document or vendor suggest, and of its status."""
+
+    tech: dict[str, dict[str, float]]
+    status: dict[str, float]
+
+
 @dataclass
 class Deployment:
     """One (recipient country, supplier) pair stated as fact by a document."""
@@ -53,6 +62,11 @@ class Deployment:
     confidence: float
     financing: Financing | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # calibrated probabilities, given that the (country, supplier) pair is right, that each
+    # category of `tech` and that `status` are what the document states (None: no model)
+    tech_confidence: dict[str, float] = field(default_factory=dict)
+    status_confidence: float | None = None
+    facets: Facets | None = field(default=None, repr=False, compare=False)
 
     def to_gold_dict(self) -> dict[str, Any]:
         """The record in the gold-file format of the annotation guidelines."""

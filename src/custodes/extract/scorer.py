@@ -43,6 +43,9 @@ class LogisticScorer:
     # confidence is the precision the rules' records of that kind had in the training data
     rule_kinds: dict[str, float] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    # the attribute scorers, by attribute ("category", "status"): each the probability that
+    # what the rules chose for a kept record is what the document states
+    attributes: dict[str, LogisticScorer] = field(default_factory=dict)
 
     def margin(self, kind: str, features: dict[str, float]) -> float:
         weight = self.weights.get(kind, {}).get
@@ -78,6 +81,8 @@ class LogisticScorer:
             "intercept": self.intercept,
             "weights": {k: dict(sorted(w.items())) for k, w in sorted(self.weights.items())},
             "meta": self.meta,
+            **({"attributes": {k: m.to_dict() for k, m in sorted(self.attributes.items())}}
+               if self.attributes else {}),
         }
 
     @classmethod
@@ -92,6 +97,8 @@ class LogisticScorer:
             calibration=(float(a), float(c)),
             rule_kinds={str(k): float(v) for k, v in data.get("rule_kinds", {}).items()},
             meta=dict(data.get("meta", {})),
+            attributes={str(k): cls.from_dict(v, f"{origin}: attributes.{k}")
+                        for k, v in data.get("attributes", {}).items()},
         )
 
 

@@ -25,8 +25,10 @@ from typing import Any
 
 from custodes.extract.candidates import PairCandidate
 from custodes.extract.doc import Doc
+from custodes.extract.model import Deployment
 from custodes.extract.scorer import LogisticScorer, rule_verdict
 from custodes.extract.scoring import GoldDoc, Scores, load_gold, pair_key, score
+from custodes.extract.train_attributes import attribute_rows, cross_validate_attributes, fit_attributes
 
 DEFAULT_C = 0.03
 DEFAULT_THRESHOLD = 0.4
@@ -55,6 +57,7 @@ class Report:
     cv: dict[str, Any] = field(default_factory=dict)
     brier: float | None = None
     reliability: list[dict[str, float]] = field(default_factory=list)
+    attributes: dict[str, Any] = field(default_factory=dict)  # category and status confidence, out of fold
 
 
 @cache
@@ -202,15 +205,11 @@ def reliability_table(probs: Sequence[float], labels: Sequence[bool], bins: int 
     return out
 
 
-def _predict_docs(docs: Sequence[GoldDoc], scorer: LogisticScorer) -> dict[str, list[dict[str, Any]]]:
+def _extract_docs(docs: Sequence[GoldDoc], scorer: LogisticScorer) -> dict[str, list[Deployment]]:
     from custodes.extract.extractor import build_pipeline
 
     pipeline = build_pipeline(scorer=scorer)
-    out: dict[str, list[dict[str, Any]]] = {}
-    for d in docs:
-        doc = pipeline(Doc(d.text))
-        out[d.id] = [r.to_gold_dict() for r in doc.layers.get("deployments", [])]
-    return out
+    return {d.id: list(pipeline(Doc(d.text)).layers.get("deployments", [])) for d in docs}
 
 
 @dataclass
@@ -220,6 +219,7 @@ class CrossValidation:
     probabilities: list[float]
     labels: list[bool]
     margins: list[float]
+    records: dict[str, list[Deployment]] = field(default_factory=dict)  # out of fold
 
 
 def cross_validate_docs(
@@ -227,19 +227,20 @@ def cross_validate_docs(
     threshold: float = DEFAULT_THRESHOLD, min_positives: int = MIN_POSITIVES,
 ) -> CrossValidation:
     """Out-of-fold predictions of the whole pipeline, and out-of-fold candidate probabilities."""
-    predictions: dict[str, list[dict[str, Any]]] = {}
+    records: dict[str, list[Deployment]] = {}
     probs = [0.0] * len(rows)
     margins = [0.0] * len(rows)
     for k in range(folds):
         train_rows = [r for r in rows if fold_of(r.doc_id, folds) != k]
         scorer = fit(train_rows, c, threshold, min_positives)
         held = [d for d in docs if fold_of(d.id, folds) == k]
-        predictions.update(_predict_docs(held, scorer))
+        records.update(_extract_docs(held, scorer))
         for i, r in enumerate(rows):
             if fold_of(r.doc_id, folds) == k:
                 probs[i] = scorer.probability(r.candidate.kind, r.candidate.features)
                 margins[i] = scorer.margin(r.candidate.kind, r.candidate.features)
-    return CrossValidation(score(docs, predictions), predictions, probs, [r.label for r in rows], margins)
+    predictions = {k: [r.to_gold_dict() for r in v] for k, v in records.items()}
+    return CrossValidation(score(docs, predictions), predictions, probs, [r.label for r in rows], margins, records)
 
 
 def cross_validate(paths: Sequence[Path], folds: int = FOLDS) -> Scores:
@@ -279,8 +280,11 @@ def train(paths: Sequence[Path], out: Path, c: float = DEFAULT_C, threshold: flo
         brier=round(brier(calibrated, cv.labels), 4),
         reliability=reliability_table(calibrated, cv.labels),
     )
+    attribute_examples = attribute_rows(docs, cv.records)
+    report.attributes = cross_validate_attributes(attribute_examples, folds)
     scorer = fit(rows, c, threshold, min_positives)
     scorer.calibration = (round(a, 6), round(b, 6))
+    scorer.attributes = fit_attributes(attribute_examples)
     scorer.meta = {
         "trained_on": [{"file": p.name, "sha256": file_digest(p)} for p in paths],
         "regularisation_C": c,
@@ -290,6 +294,7 @@ def train(paths: Sequence[Path], out: Path, c: float = DEFAULT_C, threshold: flo
             "documents": report.documents, "candidates": report.candidates, "positives": report.positives,
             "gold_records": report.gold_records, "candidate_recall": report.candidate_recall,
             "cross_validation": report.cv, "brier": report.brier, "reliability": report.reliability,
+            "attributes": report.attributes,
         },
     }
     out.parent.mkdir(parents=True, exist_ok=True)

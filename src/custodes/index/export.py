@@ -20,7 +20,8 @@ FLAT_COLUMNS = (
     "status", "latest_status", "year", "confidence", "sources", "documents", "lender", "amount",
     "currency", "first_reported", "last_reported", "claim_id", "document_id", "document_title",
     "document_url", "document_source", "published", "evidence", "evidence_start", "evidence_end",
-    "evidence_spans", "claim_status", "claim_year", "claim_confidence", "extractor_version",
+    "evidence_spans", "claim_status", "claim_year", "claim_confidence", "claim_tech_confidence",
+    "claim_status_confidence", "extractor_version",
 )
 
 
@@ -41,7 +42,10 @@ def flat_rows(views: Iterable[DeploymentView]) -> Iterator[dict[str, Any]]:
                    "published": e.published, "evidence": e.text, "evidence_start": e.start,
                    "evidence_end": e.end, "evidence_spans": json.dumps(e.spans),
                    "claim_status": e.status, "claim_year": e.year,
-                   "claim_confidence": e.confidence, "extractor_version": e.extractor_version}
+                   "claim_confidence": e.confidence,
+                   "claim_tech_confidence": json.dumps(e.tech_confidence) if e.tech_confidence else None,
+                   "claim_status_confidence": e.status_confidence,
+                   "extractor_version": e.extractor_version}
 
 
 def write_csv(views: Iterable[DeploymentView], out: IO[str]) -> int:
@@ -68,7 +72,7 @@ def write_parquet(views: Iterable[DeploymentView], path: Path, batch: int = 5000
     import pyarrow.parquet as pq
 
     schema = pa.schema([
-        (name, pa.float64() if name in ("confidence", "amount", "claim_confidence")
+        (name, pa.float64() if name in ("confidence", "amount", "claim_confidence", "claim_status_confidence")
          else pa.int64() if name in ("year", "sources", "documents", "evidence_start",
                                      "evidence_end", "claim_year")
          else pa.string())

@@ -78,6 +78,9 @@ class EvidenceItem:
     year: int | None
     confidence: float
     extractor_version: str
+    # given the pair: the probability of each stated category, and of the stated status
+    tech_confidence: dict[str, float] | None = None
+    status_confidence: float | None = None
 
 
 @dataclass
@@ -128,7 +131,8 @@ def _attach_evidence(conn: Connection, views: list[DeploymentView]) -> None:
     query = (
         select(claims.c.id, claims.c.deployment_id, claims.c.document_id, claims.c.evidence_text,
                claims.c.evidence_start, claims.c.evidence_end, claims.c.evidence_spans, claims.c.status, claims.c.year,
-               claims.c.confidence, claims.c.extractor_version, documents.c.title, documents.c.url,
+               claims.c.confidence, claims.c.tech_confidence, claims.c.status_confidence,
+               claims.c.extractor_version, documents.c.title, documents.c.url,
                documents.c.source, documents.c.published)
         .join(documents, documents.c.id == claims.c.document_id)
         .where(claims.c.deployment_id.in_(list(by_id)))
@@ -141,7 +145,9 @@ def _attach_evidence(conn: Connection, views: list[DeploymentView]) -> None:
             start=row["evidence_start"], end=row["evidence_end"], spans=json.loads(row["evidence_spans"]),
             status=row["status"],
             year=row["year"], confidence=row["confidence"],
-            extractor_version=row["extractor_version"]))
+            extractor_version=row["extractor_version"],
+            tech_confidence=json.loads(row["tech_confidence"]) if row["tech_confidence"] else None,
+            status_confidence=row["status_confidence"]))
 
 
 def deployments_for(conn: Connection, *, country: str | None = None, supplier: str | None = None,

@@ -62,6 +62,8 @@ class ClaimRecord:
     loan: bool | None = None
     financing_evidence: str | None = None
     vendor_id: str | None = None
+    tech_confidence: dict[str, float] | None = None  # category -> probability
+    status_confidence: float | None = None
 
 
 def supplier_key(supplier: str | None, supplier_country: str | None, vendor_id: str | None = None) -> str:
@@ -174,6 +176,9 @@ def _claim_values(record: ClaimRecord) -> dict[str, Any]:
         "evidence_spans": json.dumps([[s, e] for _t, s, e in record.evidence]),
         "lender": record.lender, "amount": record.amount, "currency": record.currency,
         "loan": record.loan, "financing_evidence": record.financing_evidence,
+        "tech_confidence": json.dumps(dict(sorted(record.tech_confidence.items())))
+        if record.tech_confidence else None,
+        "status_confidence": record.status_confidence,
     }
 
 

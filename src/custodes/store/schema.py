@@ -86,6 +86,8 @@ claims = Table(
     Column("currency", String(8)),
     Column("loan", Boolean),
     Column("financing_evidence", Text),
+    Column("tech_confidence", Text),  # JSON: category -> probability (migration 0008)
+    Column("status_confidence", Float),
     Column("extractor_version", String(32), nullable=False),
     Column("reference_version", String(32), nullable=False),
     Column("first_seen", String(32), nullable=False),

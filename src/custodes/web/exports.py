@@ -37,7 +37,7 @@ MEDIA_TYPES = {
     "geojson": "application/geo+json",
 }
 BATCH = 500
-_FLOATS = ("confidence", "amount", "claim_confidence")
+_FLOATS = ("confidence", "amount", "claim_confidence", "claim_status_confidence")
 _INTS = ("year", "sources", "documents", "evidence_start", "evidence_end", "claim_year")
 
 

@@ -29,7 +29,13 @@ class EvidenceOut(BaseModel):
     end: int
     status: str
     year: int | None
-    confidence: float
+    confidence: float = Field(description="Calibrated probability that the document states this deployment.")
+    tech_confidence: dict[str, float] | None = Field(
+        default=None,
+        description="Per technology category: its probability, given the deployment (null: older extractor).")
+    status_confidence: float | None = Field(
+        default=None,
+        description="Probability that the status is the one the document states, given the deployment.")
     extractor_version: str
 
 
