@@ -272,6 +272,7 @@ def load_index(conn: Any, source: str) -> tuple[list[CountryRow], IndexSummary]:
 
     from custodes.index.profiles import country_name
     from custodes.store.datasets import countries, current_statements, dataset_deployments, list_imports
+    from custodes.store.reviews import COUNTED
     from custodes.store.schema import claims, deployments, documents
 
     config = index_config()
@@ -280,7 +281,7 @@ def load_index(conn: Any, source: str) -> tuple[list[CountryRow], IndexSummary]:
         groups: dict[str, set[str]] = {}
         for dep_id, group in conn.execute(
                 select(claims.c.deployment_id, documents.c.group_id)
-                .join(documents, documents.c.id == claims.c.document_id)):
+                .join(documents, documents.c.id == claims.c.document_id).where(COUNTED)):
             groups.setdefault(dep_id, set()).add(group)
         extracted = [dict(r) for r in conn.execute(select(deployments)).mappings()]
         parts.append(rows_from_deployments(extracted, groups, country_name, config))

@@ -17,11 +17,12 @@ from custodes.index.profiles import DeploymentView
 FORMATS = ("csv", "jsonl", "parquet")
 FLAT_COLUMNS = (
     "deployment_id", "country", "country_name", "supplier", "supplier_country", "program", "tech",
-    "status", "latest_status", "year", "confidence", "sources", "documents", "lender", "amount",
+    "status", "latest_status", "year", "confidence", "sources", "documents", "reviewed", "accepted_claims",
+    "lender", "amount",
     "currency", "first_reported", "last_reported", "claim_id", "document_id", "document_title",
     "document_url", "document_source", "published", "evidence", "evidence_start", "evidence_end",
     "evidence_spans", "claim_status", "claim_year", "claim_confidence", "claim_tech_confidence",
-    "claim_status_confidence", "extractor_version",
+    "claim_status_confidence", "claim_review_state", "extractor_version",
 )
 
 
@@ -32,7 +33,8 @@ def flat_rows(views: Iterable[DeploymentView]) -> Iterator[dict[str, Any]]:
             "supplier": v.supplier, "supplier_country": v.supplier_country, "program": v.program,
             "tech": ";".join(v.tech), "status": v.status, "latest_status": v.latest_status,
             "year": v.year, "confidence": v.confidence, "sources": v.sources,
-            "documents": v.documents, "lender": v.lender, "amount": v.amount,
+            "documents": v.documents, "reviewed": v.reviewed, "accepted_claims": v.accepted_claims,
+            "lender": v.lender, "amount": v.amount,
             "currency": v.currency, "first_reported": v.first_reported,
             "last_reported": v.last_reported,
         }
@@ -44,7 +46,7 @@ def flat_rows(views: Iterable[DeploymentView]) -> Iterator[dict[str, Any]]:
                    "claim_status": e.status, "claim_year": e.year,
                    "claim_confidence": e.confidence,
                    "claim_tech_confidence": json.dumps(e.tech_confidence) if e.tech_confidence else None,
-                   "claim_status_confidence": e.status_confidence,
+                   "claim_status_confidence": e.status_confidence, "claim_review_state": e.review_state,
                    "extractor_version": e.extractor_version}
 
 
@@ -73,7 +75,7 @@ def write_parquet(views: Iterable[DeploymentView], path: Path, batch: int = 5000
 
     schema = pa.schema([
         (name, pa.float64() if name in ("confidence", "amount", "claim_confidence", "claim_status_confidence")
-         else pa.int64() if name in ("year", "sources", "documents", "evidence_start",
+         else pa.int64() if name in ("year", "sources", "documents", "accepted_claims", "evidence_start",
                                      "evidence_end", "claim_year")
          else pa.string())
         for name in FLAT_COLUMNS

@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select, text
 from sqlalchemy.engine import Connection
 
 from custodes.resolve.countries import Gazetteer
+from custodes.store.reviews import COUNTED, REVIEWED
 from custodes.store.schema import claims, deployments, documents
 
 
@@ -52,7 +53,7 @@ def country_summaries(conn: Connection) -> list[CountrySummary]:
     sources: dict[str, int] = {
         row[0]: int(row[1]) for row in conn.execute(
             select(claims.c.country, func.count(documents.c.group_id.distinct()))
-            .join(documents, documents.c.id == claims.c.document_id).group_by(claims.c.country))
+            .join(documents, documents.c.id == claims.c.document_id).where(COUNTED).group_by(claims.c.country))
     }
     for iso3, summary in per_country.items():
         summary.sources = int(sources.get(iso3, 0))
@@ -81,6 +82,7 @@ class EvidenceItem:
     # given the pair: the probability of each stated category, and of the stated status
     tech_confidence: dict[str, float] | None = None
     status_confidence: float | None = None
+    review_state: str = "unreviewed"  # unreviewed | changed | accepted | edited
 
 
 @dataclass
@@ -104,6 +106,8 @@ class DeploymentView:
     currency: str | None
     first_reported: str | None
     last_reported: str | None
+    reviewed: str = "none"  # none | partly | fully: how many of its claims a person accepted or edited
+    accepted_claims: int = 0
     evidence: list[EvidenceItem] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -121,7 +125,7 @@ def _view(row: Any) -> DeploymentView:
         year=row["year"], confidence=row["confidence"], sources=row["sources"],
         documents=row["documents"], lender=row["lender"], amount=row["amount"],
         currency=row["currency"], first_reported=row["first_reported"],
-        last_reported=row["last_reported"])
+        last_reported=row["last_reported"], reviewed=row["reviewed"], accepted_claims=row["accepted_claims"])
 
 
 def _attach_evidence(conn: Connection, views: list[DeploymentView]) -> None:
@@ -131,11 +135,11 @@ def _attach_evidence(conn: Connection, views: list[DeploymentView]) -> None:
     query = (
         select(claims.c.id, claims.c.deployment_id, claims.c.document_id, claims.c.evidence_text,
                claims.c.evidence_start, claims.c.evidence_end, claims.c.evidence_spans, claims.c.status, claims.c.year,
-               claims.c.confidence, claims.c.tech_confidence, claims.c.status_confidence,
+               claims.c.confidence, claims.c.tech_confidence, claims.c.status_confidence, claims.c.review_state,
                claims.c.extractor_version, documents.c.title, documents.c.url,
                documents.c.source, documents.c.published)
         .join(documents, documents.c.id == claims.c.document_id)
-        .where(claims.c.deployment_id.in_(list(by_id)))
+        .where(claims.c.deployment_id.in_(list(by_id)), COUNTED)
         .order_by(documents.c.published.desc(), claims.c.confidence.desc())
     )
     for row in conn.execute(query).mappings():
@@ -147,16 +151,19 @@ def _attach_evidence(conn: Connection, views: list[DeploymentView]) -> None:
             year=row["year"], confidence=row["confidence"],
             extractor_version=row["extractor_version"],
             tech_confidence=json.loads(row["tech_confidence"]) if row["tech_confidence"] else None,
-            status_confidence=row["status_confidence"]))
+            status_confidence=row["status_confidence"], review_state=row["review_state"]))
 
 
 def deployments_for(conn: Connection, *, country: str | None = None, supplier: str | None = None,
-                    vendor_id: str | None = None) -> list[DeploymentView]:
+                    vendor_id: str | None = None, reviewed_only: bool = False) -> list[DeploymentView]:
     """Deployments with their evidence, strongest evidence first.
 
     A registry vendor is found by its id whatever spelling the documents used, or by name.
+    `reviewed_only` keeps deployments with at least one claim a person accepted or edited.
     """
     query = select(deployments)
+    if reviewed_only:
+        query = query.where(REVIEWED)
     if country:
         query = query.where(deployments.c.country == country)
     if supplier and vendor_id:
@@ -171,13 +178,14 @@ def deployments_for(conn: Connection, *, country: str | None = None, supplier: s
     return views
 
 
-def iter_deployments(conn: Connection, batch: int = 500) -> Iterator[DeploymentView]:
+def iter_deployments(conn: Connection, batch: int = 500, reviewed_only: bool = False) -> Iterator[DeploymentView]:
     """Every deployment with its evidence, in id order, a batch at a time (no row cap)."""
     last = ""
     while True:
-        rows = conn.execute(
-            select(deployments).where(deployments.c.id > last).order_by(deployments.c.id).limit(batch)
-        ).mappings().all()
+        query = select(deployments).where(deployments.c.id > last)
+        if reviewed_only:
+            query = query.where(REVIEWED)
+        rows = conn.execute(query.order_by(deployments.c.id).limit(batch)).mappings().all()
         if not rows:
             return
         views = [_view(row) for row in rows]
@@ -204,7 +212,7 @@ def search_evidence(conn: Connection, query: str, limit: int = 20) -> list[Evide
         "snippet(claims_fts, 0, '[', ']', ' … ', 16) AS snip, d.title, d.url "
         "FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid "
         "JOIN documents d ON d.id = c.document_id "
-        "WHERE claims_fts MATCH :q ORDER BY rank LIMIT :limit")
+        "WHERE claims_fts MATCH :q AND c.review_state != 'rejected' ORDER BY rank LIMIT :limit")
     return [EvidenceHit(*row) for row in conn.execute(sql, {"q": fts_query(query), "limit": limit})]
 
 

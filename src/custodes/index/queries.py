@@ -247,10 +247,11 @@ def search_claims(conn: Connection, query: str, *, limit: int = 20, offset: int 
         "snippet(claims_fts, 0, :open, :close, ' … ', 24) AS snip, d.title, d.url, d.published "
         "FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid "
         "JOIN documents d ON d.id = c.document_id "
-        "WHERE claims_fts MATCH :q ORDER BY rank LIMIT :limit OFFSET :offset")
+        "WHERE claims_fts MATCH :q AND c.review_state != 'rejected' ORDER BY rank LIMIT :limit OFFSET :offset")
     hits = [SearchHit(row[0], row[1], row[2], row[3], country_name(row[3]), row[4], row[5], row[6],
                       row[7], row[8], row[9])
             for row in conn.execute(sql, params)]
-    total = conn.execute(text("SELECT count(*) FROM claims_fts WHERE claims_fts MATCH :q"),
+    total = conn.execute(text("SELECT count(*) FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid "
+                              "WHERE claims_fts MATCH :q AND c.review_state != 'rejected'"),
                          {"q": params["q"]}).scalar_one()
     return hits, int(total)

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from custodes.resolve.vendors import Vendor, VendorRegistry
 from custodes.store.datasets import current_statements, dataset_deployments, dataset_statements
+from custodes.store.reviews import COUNTED
 from custodes.store.schema import claims, documents
 
 RESTRICTED_DATASET = "restricted-vendors"
@@ -141,7 +142,7 @@ def _claim_sources(conn: Connection, vendor: Vendor, via: str | None) -> list[tu
     query = (select(claims.c.id, claims.c.country, claims.c.tech, claims.c.status, claims.c.year,
                     claims.c.evidence_text, claims.c.document_id, documents.c.title, documents.c.url)
              .join(documents, documents.c.id == claims.c.document_id)
-             .where(or_(claims.c.vendor_id == vendor.id, func.lower(claims.c.supplier) == vendor.name.lower()))
+             .where(or_(claims.c.vendor_id == vendor.id, func.lower(claims.c.supplier) == vendor.name.lower()), COUNTED)
              .order_by(claims.c.country, documents.c.published))
     return [(row.country, SupplySource(
         kind="document", categories=json.loads(row.tech), categories_scope="supplier", status=row.status,

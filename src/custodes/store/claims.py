@@ -20,6 +20,17 @@ from sqlalchemy.engine import Connection
 
 from custodes.extract.model import supplier_key as extract_supplier_key
 from custodes.ids import stable_id
+from custodes.store.history import record_claims, record_deployments
+from custodes.store.reviews import (
+    ACCEPTED,
+    EDITED,
+    REJECTED,
+    apply_review,
+    evidence_hash,
+    extracted_output,
+    latest_reviews,
+    output_hash,
+)
 from custodes.store.schema import (
     claims,
     deployments,
@@ -112,24 +123,32 @@ def replace_document_claims(conn: Connection, document_id: str, records: Sequenc
                             reference_version: str, now: str) -> set[str]:
     """Store a document's extraction; returns the deployment ids whose claims changed.
 
-    The caller owns the transaction, so claims, mentions and the deployment queue move together.
+    A claim a person decided on keeps that decision while its evidence and extracted output are
+    unchanged (`custodes.store.reviews`). The caller owns the transaction, so claims, mentions,
+    history and the deployment queue move together.
     """
     old = {row.id: row for row in conn.execute(_OLD_CLAIMS, {"doc": document_id})}
     affected = {row.deployment_id for row in old.values()}
     conn.execute(_DELETE_CLAIMS, {"doc": document_id})
     conn.execute(_DELETE_MENTIONS, {"doc": document_id})
-    rows: dict[str, dict[str, Any]] = {}
+    extracted: dict[str, dict[str, Any]] = {}
     for record in records:
         cid = claim_id(document_id, record)
-        if cid in rows:
-            continue
-        dep = deployment_id(record.country, record.supplier, record.supplier_country, record.vendor_id)
+        if cid not in extracted:
+            extracted[cid] = with_hashes(_claim_values(record))
+    decisions = latest_reviews(conn, extracted)
+    rows: dict[str, dict[str, Any]] = {}
+    for cid, values in extracted.items():
+        counted, state, review_id = apply_review(values, decisions.get(cid))
+        dep = deployment_id(counted["country"], counted["supplier"], counted["supplier_country"], counted["vendor_id"])
         affected.add(dep)
-        rows[cid] = {"id": cid, "document_id": document_id, "deployment_id": dep, **_claim_values(record),
+        rows[cid] = {"id": cid, "document_id": document_id, "deployment_id": dep, **counted,
+                     "review_state": state, "review_id": review_id,
                      "extractor_version": extractor_version, "reference_version": reference_version,
                      "first_seen": old[cid].first_seen if cid in old else now, "last_seen": now}
     if rows:
         conn.execute(insert(claims), list(rows.values()))
+    record_claims(conn, {**dict.fromkeys(old), **rows}, now)
     if found:
         conn.execute(insert(mentions), [
             {"document_id": document_id, "kind": m.kind, "value": m.value, "surface": m.surface,
@@ -141,6 +160,13 @@ def replace_document_claims(conn: Connection, document_id: str, records: Sequenc
         "mentions": len(found)})
     queue_stale_deployments(conn, affected)
     return affected
+
+
+def with_hashes(values: dict[str, Any]) -> dict[str, Any]:
+    """Claim values with the extractor's own output and the hashes a decision is checked against."""
+    output = extracted_output(values)
+    return {**values, "extracted": json.dumps(output, sort_keys=True, ensure_ascii=False),
+            "output_hash": output_hash(output), "evidence_hash": evidence_hash(values)}
 
 
 def queue_stale_deployments(conn: Connection, deployment_ids: Iterable[str]) -> None:
@@ -183,17 +209,25 @@ def _claim_values(record: ClaimRecord) -> dict[str, Any]:
 
 
 def refresh_deployments(conn: Connection, deployment_ids: Iterable[str], now: str) -> None:
-    """Recompute each deployment from its claims; one with no claims left is removed."""
+    """Recompute each deployment from the claims that count (a rejected claim does not); one
+    with none left is removed. Each change is kept in the deployment's history."""
+    versions: dict[str, dict[str, Any] | None] = {}
     for dep in deployment_ids:
-        rows = conn.execute(_CLAIMS_OF_DEPLOYMENT, {"dep": dep}).mappings().all()
+        rows = [r for r in conn.execute(_CLAIMS_OF_DEPLOYMENT, {"dep": dep}).mappings().all()
+                if r["review_state"] != REJECTED]
         existing = conn.execute(_DEPLOYMENT_FIRST_SEEN, {"dep": dep}).first()
         if not rows:
-            conn.execute(_DELETE_DEPLOYMENT, {"dep": dep})
-        elif existing is None:
-            conn.execute(insert(deployments),
-                         {"id": dep, **aggregate_claims(rows), "first_seen": now, "last_seen": now})
+            if existing is not None:
+                conn.execute(_DELETE_DEPLOYMENT, {"dep": dep})
+            versions[dep] = None
+            continue
+        values = aggregate_claims(rows)
+        if existing is None:
+            conn.execute(insert(deployments), {"id": dep, **values, "first_seen": now, "last_seen": now})
         else:
-            conn.execute(_UPDATE_DEPLOYMENT, {"dep_id": dep, **aggregate_claims(rows), "last_seen": now})
+            conn.execute(_UPDATE_DEPLOYMENT, {"dep_id": dep, **values, "last_seen": now})
+        versions[dep] = {"id": dep, **values, "first_seen": existing[0] if existing is not None else now}
+    record_deployments(conn, versions, now)
 
 
 def aggregate_claims(rows: Sequence[Any]) -> dict[str, Any]:
@@ -213,6 +247,7 @@ def aggregate_claims(rows: Sequence[Any]) -> dict[str, Any]:
     financed = next((row for row in by_date if row["lender"] or row["amount"]), None)
     known = [row for row in by_date if row["status"] != "unknown"]
     head = rows[0]
+    reviewed = sum(row["review_state"] in (ACCEPTED, EDITED) for row in rows)
     return {
         "country": head["country"], "supplier": _most_common(row["supplier"] for row in rows),
         "supplier_country": _most_common(row["supplier_country"] for row in rows),
@@ -229,6 +264,8 @@ def aggregate_claims(rows: Sequence[Any]) -> dict[str, Any]:
         "amount": financed["amount"] if financed else None,
         "currency": financed["currency"] if financed else None,
         "first_reported": reported(by_date[0]), "last_reported": reported(by_date[-1]),
+        "reviewed": "fully" if reviewed == len(rows) else "partly" if reviewed else "none",
+        "accepted_claims": reviewed,
     }
 
 

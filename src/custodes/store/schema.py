@@ -88,6 +88,12 @@ claims = Table(
     Column("financing_evidence", Text),
     Column("tech_confidence", Text),  # JSON: category -> probability (migration 0008)
     Column("status_confidence", Float),
+    # the extractor's own output for this claim, before any edit (migration 0009)
+    Column("extracted", Text),
+    Column("output_hash", String(64)),
+    Column("evidence_hash", String(64)),
+    Column("review_state", String(16), nullable=False, server_default="unreviewed"),
+    Column("review_id", Integer),
     Column("extractor_version", String(32), nullable=False),
     Column("reference_version", String(32), nullable=False),
     Column("first_seen", String(32), nullable=False),
@@ -118,6 +124,8 @@ deployments = Table(
     Column("last_reported", String(32)),
     Column("first_seen", String(32), nullable=False),
     Column("last_seen", String(32), nullable=False),
+    Column("reviewed", String(8), nullable=False, server_default="none"),  # none | partly | fully
+    Column("accepted_claims", Integer, nullable=False, server_default="0"),
 )
 
 stale_deployments = Table(
@@ -125,3 +133,36 @@ stale_deployments = Table(
     metadata,
     Column("deployment_id", String(32), primary_key=True),
 )
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("claim_id", String(32), nullable=False, index=True),
+    Column("decision", String(8), nullable=False),  # accept | reject | edit
+    Column("edits", Text),  # JSON object field -> value, for edit
+    Column("reviewer", Text, nullable=False),
+    Column("reason", Text),
+    Column("decided_at", String(32), nullable=False),
+    Column("evidence_hash", String(64), nullable=False),
+    Column("output_hash", String(64), nullable=False),
+    Column("extracted", Text, nullable=False),
+    Column("extractor_version", String(32), nullable=False),
+    Column("reference_version", String(32), nullable=False),
+)
+
+
+def _history(name: str, key: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("pk", Integer, primary_key=True, autoincrement=True),
+        Column(key, String(32), nullable=False, index=True),
+        Column("valid_from", String(32), nullable=False, index=True),
+        Column("valid_to", String(32), index=True),
+        Column("data", Text, nullable=False),  # JSON of the row's values in that interval
+    )
+
+
+claim_history = _history("claim_history", "claim_id")
+deployment_history = _history("deployment_history", "deployment_id")

@@ -38,7 +38,7 @@ MEDIA_TYPES = {
 }
 BATCH = 500
 _FLOATS = ("confidence", "amount", "claim_confidence", "claim_status_confidence")
-_INTS = ("year", "sources", "documents", "evidence_start", "evidence_end", "claim_year")
+_INTS = ("year", "sources", "documents", "accepted_claims", "evidence_start", "evidence_end", "claim_year")
 
 
 def iter_filtered(conn: Connection, flt: DeploymentFilter, batch: int = BATCH) -> Iterator[DeploymentView]:

@@ -1,0 +1,1 @@
+"""People accept, reject and correct claims: decisions, the review queue, CSV import and export."""
