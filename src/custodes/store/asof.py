@@ -26,18 +26,37 @@ def _shadow(source: Table, metadata: MetaData) -> Table:
 
 
 @contextmanager
+def _temp_writes(conn: Connection) -> Iterator[None]:
+    """The web app's SQLite handles are `query_only`, which refuses temporary tables too; the
+    file itself is opened read-only (`mode=ro`), so lifting the pragma for the temporary
+    schema's DDL cannot touch the published data."""
+    guarded = conn.dialect.name == "sqlite" and bool(conn.exec_driver_sql("PRAGMA query_only").scalar())
+    if guarded:
+        conn.exec_driver_sql("PRAGMA query_only=OFF")
+    try:
+        yield
+    finally:
+        if guarded:
+            conn.exec_driver_sql("PRAGMA query_only=ON")
+
+
+@contextmanager
 def as_of(conn: Connection, moment: str) -> Iterator[None]:
     """Within the block, `deployments` and `claims` are what custodes asserted at `moment`."""
     metadata = MetaData()
     shadows = [(_shadow(deployments, metadata), deployment_history), (_shadow(claims, metadata), claim_history)]
-    for table, history in shadows:
-        table.create(conn)
-        rows: list[dict[str, Any]] = versions_at(conn, history, moment)
-        names = set(table.c.keys())
-        if rows:
-            conn.execute(insert(table), [{k: v for k, v in r.items() if k in names} for r in rows])
+    temp = "temp." if conn.dialect.name == "sqlite" else "pg_temp."
+    with _temp_writes(conn):
+        for table, history in shadows:
+            conn.execute(text(f"DROP TABLE IF EXISTS {temp}{table.name}"))  # left by a broken connection
+            table.create(conn)
+            rows: list[dict[str, Any]] = versions_at(conn, history, moment)
+            names = set(table.c.keys())
+            if rows:
+                conn.execute(insert(table), [{k: v for k, v in r.items() if k in names} for r in rows])
     try:
         yield
     finally:
-        for table, _ in shadows:
-            conn.execute(text(f"DROP TABLE {'temp.' if conn.dialect.name == 'sqlite' else 'pg_temp.'}{table.name}"))
+        with _temp_writes(conn):
+            for table, _ in shadows:
+                conn.execute(text(f"DROP TABLE IF EXISTS {temp}{table.name}"))
