@@ -44,17 +44,18 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """uvicorn serving `create_app(db)` in a thread, on 127.0.0.1 only."""
+    """uvicorn serving `create_app(db, **options)` in a thread, on 127.0.0.1 only."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, **options: object) -> None:
         import uvicorn
 
         from custodes.web.app import create_app
 
         self.db = db
+        self.app = create_app(db, **options)  # type: ignore[arg-type]
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(db), host="127.0.0.1", port=self.port, log_level="warning",
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
                                 access_log=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -166,3 +166,15 @@ def _history(name: str, key: str) -> Table:
 
 claim_history = _history("claim_history", "claim_id")
 deployment_history = _history("deployment_history", "deployment_id")
+
+# who may record decisions through `custodes serve --review` (migration 0010): only the SHA-256
+# digest of each secret is kept; a revoked token stays, so its name stays bound to its decisions
+review_tokens = Table(
+    "review_tokens",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", String(32), nullable=False),
+    Column("revoked_at", String(32)),
+)

@@ -1,15 +1,18 @@
 """The custodes web app: read-only pages and REST API over one database file.
 
 `create_app(db_path)` is the single entry point (used by `custodes serve`, the tests and the
-load benchmark). The interactive Swagger/ReDoc pages are switched off because they load their
-code from a CDN; /api renders the same OpenAPI document as plain HTML instead.
+load benchmark). By default no route can change the database. `create_app(db_path,
+review=True)` (`custodes serve --review`) also mounts the review pages under /review, which
+write decisions through an engine of their own; see `review.py` and `auth.py`.
+The interactive Swagger/ReDoc pages are switched off because they load their code from a CDN;
+/api renders the same OpenAPI document as plain HTML instead.
 """
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,7 +25,10 @@ from custodes import __version__
 from custodes.web import api, audit_api, pages
 from custodes.web.http import HttpHeadersMiddleware, ResponseCache
 from custodes.web.render import TEMPLATES, render
-from custodes.web.store import ReadOnlyStore
+from custodes.web.store import ReadOnlyStore, StoreError
+
+if TYPE_CHECKING:
+    from custodes.web.review import ReviewState
 
 STATIC = Path(__file__).parent / "static"
 DESCRIPTION = """\
@@ -76,17 +82,36 @@ def _warm_up() -> None:
     geo.countries()
 
 
-def create_app(db_path: Path | str, *, response_cache: bool = True) -> FastAPI:
+def _review_state(path: Path) -> ReviewState:
+    """The review pages' writable engine and sessions. The file must already be a custodes
+    database (checked read-only first); it is then migrated, which adds the token table."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from custodes.store.db import open_database
+    from custodes.web.auth import Sessions
+    from custodes.web.review import ReviewState
+
+    ReadOnlyStore(path).engine.dispose()  # refuses a missing or foreign file before anything is written
+    try:
+        engine = open_database(path.resolve())
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot open {path} for review (is it writable?): {exc}") from exc
+    return ReviewState(engine, Sessions(engine))
+
+
+def create_app(db_path: Path | str, *, response_cache: bool = True, review: bool = False) -> FastAPI:
     """The app serving `db_path` read-only; raises StoreError if it cannot be served.
 
     `response_cache=False` renders every request (the load benchmark uses it to measure the
-    uncached cost); ETags and 304s work either way.
+    uncached cost); ETags and 304s work either way. `review=True` adds the review pages.
     """
+    review_state = _review_state(Path(db_path)) if review else None
     store = ReadOnlyStore(Path(db_path), code_token=code_token())
     _warm_up()
     app = FastAPI(title="custodes", version=__version__, description=DESCRIPTION,
                   openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None)
     app.state.store = store
+    app.state.review = review_state
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -101,6 +126,10 @@ def create_app(db_path: Path | str, *, response_cache: bool = True) -> FastAPI:
     app.include_router(api.router, prefix="/api/v1")
     app.include_router(audit_api.router, prefix="/api/v1")
     app.include_router(pages.router)
+    if review_state is not None:
+        from custodes.web import review as review_pages
+
+        app.include_router(review_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     cache = ResponseCache() if response_cache else ResponseCache(max_bytes=0)

@@ -14,6 +14,12 @@ body, compressed or not) until the data version changes, so a popular page costs
 data change instead of one per request. Exports are never cached (they stream, and can be
 large); the cache is an LRU bounded in bytes.
 
+Review pages (/review, served only by `custodes serve --review`) are per person and change
+with every decision, so they get none of this: no validators, no 304, never cached, and
+`Cache-Control: no-store`. They are also sent with `Referrer-Policy: same-origin` instead of
+`no-referrer`, because under `no-referrer` browsers send `Origin: null` with a form and the
+review forms' same-origin check (see `auth.py`) needs the real one.
+
 Security: evidence quotes and titles come from documents anybody could have written, so pages
 are sent with a strict Content-Security-Policy (scripts and styles from this origin only, no
 inline code, no framing) on top of Jinja's autoescaping.
@@ -93,6 +99,15 @@ class ResponseCache:
                 self._size -= len(old[2]) + sum(len(k) + len(v) for k, v in old[1])
 
 
+REVIEW_PREFIX = "/review"
+PRIVATE_HEADERS = (("cache-control", "no-store"), ("referrer-policy", "same-origin"))
+
+
+def is_private(path: str) -> bool:
+    """A review page: per person, never cached, never answered with 304."""
+    return path == REVIEW_PREFIX or path.startswith(REVIEW_PREFIX + "/")
+
+
 def _cacheable(scope: Scope) -> bool:
     return scope["method"] == "GET" and not scope["path"].startswith(("/static/", "/api/v1/export/"))
 
@@ -110,7 +125,9 @@ class HttpHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        conditional = scope["method"] in ("GET", "HEAD") and not scope["path"].startswith("/static/")
+        private = is_private(scope["path"])
+        conditional = (scope["method"] in ("GET", "HEAD") and not scope["path"].startswith("/static/")
+                       and not private)
         validators: list[tuple[str, str]] = []
         key: tuple[str, ...] | None = None
         token = ""
@@ -142,6 +159,9 @@ class HttpHeadersMiddleware:
             nonlocal keep
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                if private:
+                    for name, value in PRIVATE_HEADERS:
+                        headers[name] = value
                 for name, value in SECURITY_HEADERS:
                     headers.setdefault(name, value)
                 if message["status"] == 200:
