@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
 
 if TYPE_CHECKING:
     from custodes.ingest import IngestSummary
@@ -58,6 +61,33 @@ def main(
 
 def _open(db: Path | None) -> Engine:
     return open_database(resolve_db_path(db))
+
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="What custodes asserted at this ISO date (end of day, UTC) or UTC date-time."),
+]
+
+
+@contextmanager
+def _reading(db: Path | None, as_of: str | None = None) -> Iterator[Connection]:
+    """A read connection on the database now, or as it stood at `as_of`."""
+    from custodes.store.asof import as_of as shadowed
+    from custodes.store.history import parse_as_of
+
+    moment = None
+    if as_of:
+        try:
+            moment = parse_as_of(as_of)
+        except ValueError as exc:
+            err.print(f"[red]error[/red]: {exc}")
+            raise typer.Exit(2) from exc
+    with _open(db).connect() as conn:
+        if moment is None:
+            yield conn
+        else:
+            with shadowed(conn, moment):
+                yield conn
 
 
 @app.command()
@@ -281,14 +311,15 @@ def _resolve_country(name: str) -> str:
 def countries(
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """Recipient countries with their deployments, suppliers, categories and sources.
 
-    Example: [bold]custodes countries --json[/bold]
+    Example: [bold]custodes countries --json[/bold]   or   [bold]custodes countries --as-of 2026-06-30[/bold]
     """
     from custodes.index.profiles import country_summaries
 
-    with _open(db).connect() as conn:
+    with _reading(db, as_of) as conn:
         rows = country_summaries(conn)
     if as_json:
         print(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=2))
@@ -333,17 +364,20 @@ def country(
     name: Annotated[str, typer.Argument(help="ISO3 code or country name.")],
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    as_of: AsOfOption = None,
+    reviewed_only: Annotated[bool, typer.Option(
+        "--reviewed-only", help="Only deployments with a claim a person accepted or edited.")] = False,
 ) -> None:
     """A country's profile: every deployment with its evidence quotes and sources.
 
-    Example: [bold]custodes country Ecuador[/bold]
+    Example: [bold]custodes country Ecuador[/bold]   or   [bold]custodes country ECU --as-of 2026-06-30[/bold]
     """
     from custodes.index.country_datasets import country_datasets
     from custodes.index.profiles import country_name, deployments_for
 
     iso3 = _resolve_country(name)
-    with _open(db).connect() as conn:
-        views = deployments_for(conn, country=iso3)
+    with _reading(db, as_of) as conn:
+        views = deployments_for(conn, country=iso3, reviewed_only=reviewed_only)
         datasets = country_datasets(conn, iso3)
     if as_json:
         print(json.dumps({"iso3": iso3, "name": country_name(iso3),
@@ -481,13 +515,18 @@ def export(
         Path | None, typer.Option("--out", help="Output file [default: stdout; required for parquet].")
     ] = None,
     db: DbOption = None,
+    as_of: AsOfOption = None,
+    reviewed_only: Annotated[bool, typer.Option(
+        "--reviewed-only", help="Only deployments with a claim a person accepted or edited.")] = False,
 ) -> None:
     """Export every deployment with its evidence.
 
     JSON Lines nests evidence under each deployment; CSV and Parquet have one row per
-    (deployment, evidence sentence).
+    (deployment, evidence sentence). Each deployment says whether a person reviewed it
+    (`reviewed`: none, partly, fully; `accepted_claims`), each claim its review state.
 
     Example: [bold]custodes export --format parquet --out deployments.parquet[/bold]
+    or [bold]custodes export --as-of 2026-06-30 --reviewed-only[/bold]
     """
     from custodes.index.export import FORMATS, write_csv, write_jsonl, write_parquet
     from custodes.index.profiles import iter_deployments
@@ -498,8 +537,8 @@ def export(
     if fmt == "parquet" and out is None:
         err.print("[red]error[/red]: --format parquet needs --out PATH")
         raise typer.Exit(2)
-    with _open(db).connect() as conn:
-        views = iter_deployments(conn)
+    with _reading(db, as_of) as conn:
+        views = iter_deployments(conn, reviewed_only=reviewed_only)
         if fmt == "parquet":
             assert out is not None
             n = write_parquet(views, out)
@@ -559,12 +598,13 @@ def eval_command(
 
 def _register_extensions() -> None:
     """Command groups that live in their own modules, so each stays small."""
-    from custodes import cli_audit, cli_datasets, cli_train, cli_web
+    from custodes import cli_audit, cli_datasets, cli_review, cli_train, cli_web
 
     cli_datasets.register(app)
     cli_train.register(app)
     cli_web.register(app)
     cli_audit.register(app)
+    cli_review.register(app)
 
 
 _register_extensions()

@@ -140,6 +140,8 @@ def index_command(
     as_json: Annotated[bool, typer.Option("--json", help="Countries and summary as JSON.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="One CSV row per country.")] = False,
     db: DbOpt = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="The extracted part as custodes asserted it at this ISO date or UTC date-time.")] = None,
 ) -> None:
     """The AI surveillance index per country, in the shape of Carnegie's AIGS, with a summary.
 
@@ -153,7 +155,7 @@ def index_command(
 
     Example: [bold]custodes index --source aigs2022[/bold]   or   [bold]custodes index --csv > index.csv[/bold]
     """
-    from custodes.cli import _open, err
+    from custodes.cli import _reading, err
     from custodes.index.aigs import SOURCES, load_index
 
     if source not in SOURCES:
@@ -162,7 +164,7 @@ def index_command(
     if as_json and as_csv:
         err.print("[red]error[/red]: choose one of --json and --csv")
         raise typer.Exit(EXIT_USAGE)
-    with _open(db).connect() as conn:
+    with _reading(db, as_of) as conn:
         rows, summary = load_index(conn, source)
     if as_json:
         print(json.dumps({"source": source, "summary": summary.to_dict(),

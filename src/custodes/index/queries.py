@@ -43,6 +43,7 @@ class DeploymentFilter:
     year_from: int | None = None
     year_to: int | None = None
     min_confidence: float | None = None
+    reviewed_only: bool = False  # only deployments with a claim a person accepted or edited
 
     def conditions(self) -> list[ColumnElement[bool]]:
         d = deployments.c
@@ -66,6 +67,8 @@ class DeploymentFilter:
             out.append(d.year <= self.year_to)
         if self.min_confidence is not None:
             out.append(d.confidence >= self.min_confidence)
+        if self.reviewed_only:
+            out.append(d.accepted_claims > 0)
         return out
 
     def where(self, query: Select[Any]) -> Select[Any]:

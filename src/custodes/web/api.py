@@ -24,6 +24,8 @@ from custodes.index.queries import (
     search_claims,
     vendor_summaries,
 )
+from custodes.store.asof import as_of as shadowed
+from custodes.store.history import parse_as_of
 from custodes.web import context, exports
 from custodes.web.lookup import known_categories, resolve_country, resolve_vendor, vendor_key
 from custodes.web.models import (
@@ -52,12 +54,28 @@ async def get_store(request: Request) -> ReadOnlyStore:
     return store
 
 
-async def get_conn(store: Annotated[ReadOnlyStore, Depends(get_store)]) -> AsyncIterator[Connection]:
+async def get_conn(
+    store: Annotated[ReadOnlyStore, Depends(get_store)],
+    as_of: Annotated[str | None, Query(
+        description="Answer as custodes asserted it at this ISO date (end of day, UTC) or UTC date-time.",
+        max_length=40)] = None,
+) -> AsyncIterator[Connection]:
     """A pooled read-only connection for one request. Checking it out and back in takes
-    microseconds, so it happens on the event loop; the queries run in the endpoint's thread."""
+    microseconds, so it happens on the event loop; the queries run in the endpoint's thread.
+    With `as_of`, the connection reads the record as it stood then (`custodes.store.asof`)."""
+    moment = None
+    if as_of:
+        try:
+            moment = parse_as_of(as_of)
+        except ValueError as exc:
+            raise bad_parameter("as_of", str(exc).replace("--as-of", "as_of")) from exc
     conn = store.connect()
     try:
-        yield conn
+        if moment is None:
+            yield conn
+        else:
+            with shadowed(conn, moment):
+                yield conn
     finally:
         conn.close()
 
@@ -120,6 +138,8 @@ def deployment_filter(
     year_from: Annotated[int | None, Query(ge=1900, le=2100, description="Earliest year (inclusive).")] = None,
     year_to: Annotated[int | None, Query(ge=1900, le=2100, description="Latest year (inclusive).")] = None,
     min_confidence: Annotated[float | None, Query(ge=0, le=1, description="Lowest confidence, 0..1.")] = None,
+    reviewed_only: Annotated[bool, Query(
+        description="Only deployments with at least one claim a person accepted or edited.")] = False,
 ) -> DeploymentFilter:
     """The filters shared by /deployments, the explorer page and the map; validated here once."""
     if country:
@@ -135,7 +155,7 @@ def deployment_filter(
     return DeploymentFilter(country=country or None, supplier=supplier or None,
                             supplier_country=supplier_country or None, category=category or None,
                             status=status or None, year_from=year_from, year_to=year_to,
-                            min_confidence=min_confidence)
+                            min_confidence=min_confidence, reviewed_only=reviewed_only)
 
 
 Filters = Annotated[DeploymentFilter, Depends(deployment_filter)]

@@ -7,6 +7,7 @@ query functions so a page and its JSON twin always agree.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -36,7 +37,7 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 Conn = Annotated[Connection, Depends(get_conn)]
 Store = Annotated[ReadOnlyStore, Depends(get_store)]
 FILTER_FIELDS = ("country", "supplier", "supplier_country", "category", "status", "year_from", "year_to",
-                 "min_confidence")
+                 "min_confidence", "reviewed_only")
 
 
 def _map_filter(by: str) -> tuple[DeploymentFilter, str]:
@@ -54,11 +55,15 @@ def _map_filter(by: str) -> tuple[DeploymentFilter, str]:
 
 
 @router.get("/")
-def home(request: Request, conn: Conn, by: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
+def home(request: Request, conn: Conn, by: Annotated[str, Query(max_length=64)] = "",
+         reviewed_only: bool = False) -> HTMLResponse:
     flt, title = _map_filter(by)
+    if reviewed_only:
+        flt, title = replace(flt, reviewed_only=True), f"reviewed {title}"
     counts = count_by_country(conn, flt)
     rows = country_summaries(conn)
     return render(request, "home.html", map=world_map(counts), map_title=title, by=by, counts=counts,
+                  reviewed_only=reviewed_only,
                   facets=facets(conn), stats=database_stats(conn), countries=rows)
 
 
@@ -153,7 +158,8 @@ def _page_filter(params: dict[str, str]) -> DeploymentFilter:
     return deployment_filter(country=params.get("country"), supplier=params.get("supplier"),
                              supplier_country=params.get("supplier_country"), category=params.get("category"),
                              status=params.get("status"), year_from=year_from, year_to=year_to,
-                             min_confidence=min_conf)
+                             min_confidence=min_conf,
+                             reviewed_only=params.get("reviewed_only", "").lower() in ("1", "true", "on", "yes"))
 
 
 @router.get("/downloads")
