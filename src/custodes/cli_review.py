@@ -62,7 +62,7 @@ def review_list(
         return
     table = Table(title=f"review queue: {len(items)} claim(s)")
     for name in ("claim", "state", "conf.", "country", "supplier", "tech / status / year", "evidence"):
-        table.add_column(name)
+        table.add_column(name, no_wrap=name == "claim")
     for i in items:
         who = i.supplier or (f"({i.supplier_country})" if i.supplier_country else "(unnamed)")
         table.add_row(i.claim_id, i.review_state, f"{i.confidence:.2f}", i.country, escape(who),

@@ -251,3 +251,23 @@ def test_security_headers_on_api_and_pages(client: httpx.Client) -> None:
         csp = client.get(path).headers["content-security-policy"]
         assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert client.get("/").headers["x-content-type-options"] == "nosniff"
+
+
+def test_as_of_answers_as_the_record_stood_then(client: httpx.Client) -> None:
+    now = client.get("/api/v1/countries").json()
+    assert now["total"] > 0
+    assert client.get("/api/v1/countries", params={"as_of": "2999-01-01"}).json() == now
+    before = client.get("/api/v1/countries", params={"as_of": "1999-01-01"})
+    assert before.status_code == 200 and before.json() == {"total": 0, "countries": []}
+    assert client.get("/api/v1/deployments", params={"as_of": "1999-12-31T23:00:00Z"}).json()["total"] == 0
+    # the read-only connection goes back to the pool unshadowed
+    assert client.get("/api/v1/countries").json() == now
+    bad = client.get("/api/v1/countries", params={"as_of": "someday"})
+    assert bad.status_code == 422 and "as_of" in bad.json()["message"]
+
+
+def test_reviewed_only_keeps_deployments_a_person_checked(client: httpx.Client) -> None:
+    everything = client.get("/api/v1/deployments").json()
+    assert everything["total"] > 0 and all(i["reviewed"] == "none" for i in everything["items"])
+    assert client.get("/api/v1/deployments", params={"reviewed_only": "true"}).json()["total"] == 0
+    assert client.get("/", params={"reviewed_only": "true"}).status_code == 200

@@ -1,7 +1,7 @@
 """The review queue: claims in the order a decision about them matters most.
 
-Low confidence first (in bands of 0.1, so that the next keys decide within a band), then claims
-that alone carry their deployment (rejecting one removes a deployment), then claims of
+Low confidence first, in bands of 0.1 (0.30 to 0.39 is one band, so that the next keys decide
+within a band), then claims that alone carry their deployment (rejecting one removes a deployment), then claims of
 deployments many sources repeat (an error there is repeated the most), then lowest confidence.
 """
 
@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Integer, and_, case, cast, func, select
 from sqlalchemy.engine import Connection
 
 from custodes.store.reviews import CHANGED, REVIEW_STATES, UNREVIEWED
@@ -63,7 +63,7 @@ def review_queue(conn: Connection, *, states: tuple[str, ...] = TO_DO, country: 
         .join(documents, documents.c.id == c.document_id)
         .outerjoin(deployments, d.id == c.deployment_id)
         .where(c.review_state.in_(states))
-        .order_by(func.round(c.confidence, 1), alone, func.coalesce(d.sources, 0).desc(), c.confidence, c.id)
+        .order_by(cast(c.confidence * 10, Integer), alone, func.coalesce(d.sources, 0).desc(), c.confidence, c.id)
     )
     conds = []
     if country:

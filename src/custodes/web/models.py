@@ -36,6 +36,8 @@ class EvidenceOut(BaseModel):
     status_confidence: float | None = Field(
         default=None,
         description="Probability that the status is the one the document states, given the deployment.")
+    review_state: str = Field(default="unreviewed", description="unreviewed, changed (since a review), accepted "
+                                                                "or edited.")
     extractor_version: str
 
 
@@ -58,6 +60,9 @@ class DeploymentOut(BaseModel):
     currency: str | None
     first_reported: str | None
     last_reported: str | None
+    reviewed: str = Field(default="none", description="none, partly or fully: how many of its claims a person "
+                                                      "accepted or edited.")
+    accepted_claims: int = Field(default=0, description="Claims a person accepted or edited.")
     evidence: list[EvidenceOut] = Field(default_factory=list)
 
 
