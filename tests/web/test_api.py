@@ -271,3 +271,10 @@ def test_reviewed_only_keeps_deployments_a_person_checked(client: httpx.Client) 
     assert everything["total"] > 0 and all(i["reviewed"] == "none" for i in everything["items"])
     assert client.get("/api/v1/deployments", params={"reviewed_only": "true"}).json()["total"] == 0
     assert client.get("/", params={"reviewed_only": "true"}).status_code == 200
+
+
+def test_pages_say_whether_a_person_reviewed_a_deployment(client: httpx.Client) -> None:
+    page = client.get("/countries/ECU").text
+    assert "not yet checked by a person" in page
+    explorer = client.get("/deployments", params={"reviewed_only": "1"}).text
+    assert 'name="reviewed_only"' in explorer and "0 deployments match" in explorer
