@@ -158,8 +158,8 @@ def _history(name: str, key: str) -> Table:
         metadata,
         Column("pk", Integer, primary_key=True, autoincrement=True),
         Column(key, String(32), nullable=False, index=True),
-        Column("valid_from", String(32), nullable=False, index=True),
-        Column("valid_to", String(32), index=True),
+        Column("valid_from", String(32), nullable=False),
+        Column("valid_to", String(32)),  # no index: most rows are open (NULL); lookups go by key
         Column("data", Text, nullable=False),  # JSON of the row's values in that interval
     )
 

@@ -74,8 +74,8 @@ def upgrade() -> None:
             name,
             sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
             sa.Column(key, sa.String(32), nullable=False, index=True),
-            sa.Column("valid_from", sa.String(32), nullable=False, index=True),
-            sa.Column("valid_to", sa.String(32), index=True),
+            sa.Column("valid_from", sa.String(32), nullable=False),
+            sa.Column("valid_to", sa.String(32)),  # no index: most rows are open (NULL), a lookup goes by key
             sa.Column("data", sa.Text, nullable=False),
         )
 
