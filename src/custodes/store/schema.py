@@ -178,3 +178,107 @@ review_tokens = Table(
     Column("created_at", String(32), nullable=False),
     Column("revoked_at", String(32)),
 )
+
+# watch, change feed and alerts (migration 0011)
+watch_sources = Table(
+    "watch_sources",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(128), nullable=False, unique=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("kind", String(8), nullable=False),  # feed | sitemap | page
+    Column("every_seconds", Integer, nullable=False),
+    Column("lang", String(8)),
+    Column("added_at", String(32), nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_checked", String(32)),
+    Column("last_success", String(32)),
+    Column("last_error", Text),
+    Column("last_error_at", String(32)),
+    Column("consecutive_failures", Integer, nullable=False, server_default="0"),
+    Column("empty_runs", Integer, nullable=False, server_default="0"),
+    Column("items_total", Integer, nullable=False, server_default="0"),
+    Column("last_item_at", String(32)),
+)
+
+watch_items = Table(
+    "watch_items",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("source_pk", Integer, ForeignKey("watch_sources.pk", ondelete="CASCADE"), nullable=False),
+    Column("url", Text, nullable=False, unique=True),
+    Column("canonical_url", Text),
+    Column("document_id", String(32)),
+    Column("outcome", String(16), nullable=False),
+    Column("reason", Text),
+    Column("published", String(32)),
+    Column("date_flag", String(16)),
+    Column("first_seen", String(32), nullable=False),
+)
+
+published_deployments = Table(
+    "published_deployments",
+    metadata,
+    Column("deployment_id", String(32), primary_key=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("source_pks", Text, nullable=False, server_default="[]"),
+    Column("version", Integer, nullable=False),
+)
+
+deltas = Table(
+    "deltas",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("created_at", String(32), nullable=False),
+    Column("trigger", String(16), nullable=False),
+    Column("added", Integer, nullable=False),
+    Column("modified", Integer, nullable=False),
+    Column("deleted", Integer, nullable=False),
+    Column("forced", Boolean, nullable=False, server_default="0"),
+)
+
+delta_entries = Table(
+    "delta_entries",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("version", Integer, ForeignKey("deltas.version"), nullable=False),
+    Column("op", String(3), nullable=False),  # ADD | MOD | DEL
+    Column("deployment_id", String(32), nullable=False),
+    Column("content_hash", String(64)),
+    Column("record", Text),
+    Column("country", String(3)),
+    Column("vendor_id", String(64)),
+    Column("supplier", Text),
+    Column("tech", Text),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("country", String(3)),
+    Column("vendor_id", String(64)),
+    Column("vendor", Text),
+    Column("tech", String(64)),
+    Column("webhook", Text),
+    Column("file_path", Text),
+    Column("secret", String(64)),
+    Column("created_at", String(32), nullable=False),
+    Column("from_version", Integer, nullable=False),
+    Column("removed_at", String(32)),
+)
+
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("alert_pk", Integer, ForeignKey("alerts.pk"), nullable=False),
+    Column("version", Integer, ForeignKey("deltas.version"), nullable=False),
+    Column("entries", Integer, nullable=False),
+    Column("state", String(12), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_attempt_at", String(32)),
+    Column("last_error", Text),
+    Column("delivered_at", String(32)),
+)
