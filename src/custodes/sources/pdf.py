@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from io import BytesIO
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -29,10 +30,13 @@ class PdfDocumentReader:
             yield ReadFailure(locator, str(exc))
 
 
-def document_from_pdf(path: Path, *, locator: str, size: int) -> SourceDocument:
-    """Join page texts with blank lines; metadata title/author/date when the PDF has them."""
+def document_from_pdf(path: Path | bytes, *, locator: str, size: int, source: str | None = None) -> SourceDocument:
+    """Join page texts with blank lines; metadata title/author/date when the PDF has them.
+
+    `path` may be the PDF's bytes (a fetched report), with `source` naming where it came from.
+    """
     try:
-        reader = PdfReader(str(path))
+        reader = PdfReader(BytesIO(path) if isinstance(path, bytes) else str(path))
         if reader.is_encrypted:
             raise InputError("PDF is encrypted")
         pages = [(page.extract_text() or "").strip() for page in reader.pages]
@@ -42,7 +46,7 @@ def document_from_pdf(path: Path, *, locator: str, size: int) -> SourceDocument:
     text = "\n\n".join(p for p in pages if p)
     if len(text.strip()) < _MIN_TEXT_CHARS:
         raise InputError(f"PDF has no text layer ({len(pages)} page(s); scanned image?)")
-    doc = SourceDocument(source=str(path), text=text, locator=locator, content_type="pdf",
+    doc = SourceDocument(source=source or str(path), text=text, locator=locator, content_type="pdf",
                          bytes_read=size)
     if meta is not None:
         doc.title = _meta_str(meta.title)
