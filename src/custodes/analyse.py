@@ -98,9 +98,12 @@ def now_iso() -> str:
 def extract_document(conn: Connection, doc: StoredDocument) -> int:
     """Extract one stored document and replace its claims; the caller owns the transaction.
 
-    Returns the number of claims the document now has.
+    Returns the number of claims the document now has. A watched page's earlier version that a
+    newer one superseded states nothing any more: it keeps its text (what the page once said)
+    but no claims, whatever the extractor would find.
     """
-    records = [to_claim_record(dep) for dep in extract(doc.text)]
+    superseded = bool(doc.extra.get("superseded_by"))
+    records = [] if superseded else [to_claim_record(dep) for dep in extract(doc.text)]
     replace_document_claims(
         conn, doc.id, records, find_mentions(doc.text), extractor_version=EXTRACTOR_VERSION,
         reference_version=reference_version(), now=now_iso())

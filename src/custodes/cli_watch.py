@@ -133,25 +133,6 @@ def sources_remove(
     console.print(f"removed {escape(found.name)}")
 
 
-def source_health_rows(conn: Any) -> list[dict[str, Any]]:
-    """Each source with its health, as `sources list --json`, the API and the web page show it."""
-    from custodes.store.watch import items_per_day, list_sources, utc_now
-
-    now = utc_now()
-    rates = items_per_day(conn, now)
-    out = []
-    for s in list_sources(conn):
-        out.append({
-            "id": s.pk, "name": s.name, "url": s.url, "kind": s.kind, "every_seconds": s.every_seconds,
-            "lang": s.lang, "health": s.health, "silent": s.silent, "last_checked": s.last_checked,
-            "last_success": s.last_success, "last_error": s.last_error, "last_error_at": s.last_error_at,
-            "consecutive_failures": s.consecutive_failures, "runs_without_items": s.empty_runs,
-            "items_total": s.items_total, "items_per_day": rates.get(s.pk, 0.0), "last_item_at": s.last_item_at,
-            "next_due": s.next_due(),
-        })
-    return out
-
-
 @sources_app.command("list")
 def sources_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
@@ -163,6 +144,7 @@ def sources_list(
     Example: [bold]custodes sources list --json[/bold]
     """
     from custodes.cli import _open, console
+    from custodes.store.watch import source_health_rows
 
     with _open(db).connect() as conn:
         rows = source_health_rows(conn)

@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
+from custodes.analyse import extract_document
 from custodes.ingest import IngestEvent, Ingestor
 from custodes.sources.base import InputError, SourceDocument
 from custodes.sources.fetch import Fetcher, FetchError, FetchResult
@@ -34,9 +35,11 @@ from custodes.sources.listing import (
 )
 from custodes.sources.pdf import document_from_pdf
 from custodes.sources.text import document_from_text
+from custodes.store.documents import get_document, mark_superseded
 from custodes.store.watch import (
     WatchedSource,
     list_sources,
+    previous_document,
     record_failure,
     record_item,
     record_success,
@@ -178,8 +181,25 @@ class Watcher:
                     now: datetime, outcome: SourceRun) -> int:
         """A page source is its own one item: a changed text is a new document."""
         item = listing.items[0] if listing.items else ListedItem(url=head.final_url)
+        item = ListedItem(url=source.url, title=item.title, published=item.published, date_flag=item.date_flag)
+        previous = previous_document(conn, source.url)
         event = self._store(conn, source, _Fetched(item, head, None), now, outcome)
-        return 1 if event is not None and event.kind in ("stored", "near_duplicate") else 0
+        if event is None or event.kind not in ("stored", "near_duplicate"):
+            return 0
+        if previous and event.document_id and previous != event.document_id:
+            self._supersede(conn, previous, event.document_id)
+        return 1
+
+    def _supersede(self, conn: Connection, old_id: str, new_id: str) -> None:
+        """The page changed: what it says now replaces what it said before (a truncated page
+        therefore removes deployments, which the change feed's shrink guard then catches)."""
+        doc = get_document(conn, old_id)
+        if doc is None:
+            return
+        with conn.begin():
+            mark_superseded(conn, old_id, new_id)
+            doc.extra["superseded_by"] = new_id
+            extract_document(conn, doc)
 
     def _store_items(self, conn: Connection, source: WatchedSource, items: list[ListedItem], now: datetime,
                      outcome: SourceRun) -> int:

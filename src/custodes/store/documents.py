@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from custodes.store.schema import documents, minhash_signatures
@@ -119,3 +119,14 @@ def document_stats(conn: Connection) -> DocumentStats:
     by_lang = {str(k): int(n) for k, n in conn.execute(
         select(func.coalesce(documents.c.lang, "?"), func.count()).group_by(documents.c.lang))}
     return DocumentStats(int(total), int(groups), int(chars), by_type, by_lang)
+
+
+def mark_superseded(conn: Connection, document_id: str, by: str) -> None:
+    """Record that a newer version of the same watched page replaced this document."""
+    row = conn.execute(select(documents.c.extra).where(documents.c.id == document_id)).first()
+    if row is None:
+        return
+    extra = json.loads(row.extra) if row.extra else {}
+    extra["superseded_by"] = by
+    conn.execute(update(documents).where(documents.c.id == document_id)
+                 .values(extra=json.dumps(extra, ensure_ascii=False, default=str)))

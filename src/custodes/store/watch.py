@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
@@ -155,6 +156,11 @@ def record_item(conn: Connection, *, source_pk: int, url: str, canonical_url: st
         conn.execute(insert(watch_items).values(source_pk=source_pk, url=url, first_seen=now, **values))
 
 
+def previous_document(conn: Connection, url: str) -> str | None:
+    """The document a page source's URL last became."""
+    return conn.execute(select(watch_items.c.document_id).where(watch_items.c.url == url)).scalar_one_or_none()
+
+
 def items_per_day(conn: Connection, now: datetime) -> dict[int, float]:
     """New items per day over the last week (or since the source was added, if later)."""
     since = now - timedelta(days=RATE_WINDOW_DAYS)
@@ -167,6 +173,23 @@ def items_per_day(conn: Connection, now: datetime) -> dict[int, float]:
         added = datetime.fromisoformat(source.added_at)
         days = max((now - max(added, since)).total_seconds() / 86400, 1.0)
         out[source.pk] = round(counts.get(source.pk, 0) / days, 2)
+    return out
+
+
+def source_health_rows(conn: Connection) -> list[dict[str, Any]]:
+    """Each source with its health, as `sources list --json`, the API and the web page show it."""
+    now = utc_now()
+    rates = items_per_day(conn, now)
+    out = []
+    for s in list_sources(conn):
+        out.append({
+            "id": s.pk, "name": s.name, "url": s.url, "kind": s.kind, "every_seconds": s.every_seconds,
+            "lang": s.lang, "health": s.health, "silent": s.silent, "last_checked": s.last_checked,
+            "last_success": s.last_success, "last_error": s.last_error, "last_error_at": s.last_error_at,
+            "consecutive_failures": s.consecutive_failures, "runs_without_items": s.empty_runs,
+            "items_total": s.items_total, "items_per_day": rates.get(s.pk, 0.0), "last_item_at": s.last_item_at,
+            "next_due": s.next_due(),
+        })
     return out
 
 

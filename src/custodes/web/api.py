@@ -35,6 +35,7 @@ from custodes.web.models import (
     ErrorOut,
     IndexOut,
     SearchOut,
+    SourcesOut,
     StatsOut,
     VendorDetailOut,
     VendorsOut,
@@ -208,6 +209,15 @@ def stats(conn: Conn, store: Store) -> dict[str, Any]:
     """Totals, breakdowns by status, category and supplier country, imported datasets."""
     return {**database_stats(conn), "datasets": [d.__dict__ for d in context.datasets(conn, store.tables)],
             "data_version": store.version().token}
+
+
+@router.get("/sources", response_model=SourcesOut, summary="Watched sources and their health")
+def sources(conn: Conn, store: Store) -> dict[str, Any]:
+    """Every feed, sitemap and page `custodes watch` polls: last success, last error, failures in
+    a row, new items per day, and whether a source that used to yield items has gone silent."""
+    from custodes.store.watch import source_health_rows
+
+    return {"sources": source_health_rows(conn) if store.has_table("watch_sources") else []}
 
 
 @router.get("/export/deployments.{fmt}", summary="Bulk export of every deployment (streamed)",

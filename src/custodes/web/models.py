@@ -319,3 +319,30 @@ class StatsOut(BaseModel):
     last_seen: str | None
     datasets: list[DatasetOut]
     data_version: str
+
+
+class SourceHealthOut(BaseModel):
+    """One watched source and its health, as `custodes sources list --json` gives it."""
+
+    id: int
+    name: str
+    url: str
+    kind: str
+    every_seconds: int
+    lang: str | None = None
+    health: str = Field(description="new, ok, failing or silent")
+    silent: bool = Field(description="yielded items before, none for the last 3 runs")
+    last_checked: str | None = None
+    last_success: str | None = None
+    last_error: str | None = None
+    last_error_at: str | None = None
+    consecutive_failures: int
+    runs_without_items: int
+    items_total: int
+    items_per_day: float = Field(description="new items per day over the last 7 days")
+    last_item_at: str | None = None
+    next_due: str | None = None
+
+
+class SourcesOut(BaseModel):
+    sources: list[SourceHealthOut]

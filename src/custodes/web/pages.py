@@ -1,4 +1,4 @@
-"""Server-rendered pages: map, country, vendor, search, explorer, downloads, API reference.
+"""Server-rendered pages: map, country, vendor, search, explorer, downloads, sources, API reference.
 
 Every page works without JavaScript (maps are SVG links, forms are GET forms); the one static
 script only adds map tooltips and submits selects on change. Page handlers reuse the API's
@@ -165,6 +165,14 @@ def _page_filter(params: dict[str, str]) -> DeploymentFilter:
 @router.get("/downloads")
 def downloads(request: Request, conn: Conn) -> HTMLResponse:
     return render(request, "downloads.html", stats=database_stats(conn), formats=list(exports.MEDIA_TYPES))
+
+
+@router.get("/sources")
+def sources_page(request: Request, conn: Conn, store: Store) -> HTMLResponse:
+    from custodes.store.watch import source_health_rows
+
+    rows = source_health_rows(conn) if store.has_table("watch_sources") else []
+    return render(request, "sources.html", sources=rows)
 
 
 @router.get("/api")
