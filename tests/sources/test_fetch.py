@@ -352,7 +352,7 @@ def test_a_robots_disallow_is_obeyed_and_the_page_never_requested(srv: FixtureSe
     srv.route("/public", Reply(body=b"fine"))
     with fetcher() as f:
         error = fetch_error(f, srv.url("/private/page"))
-        assert error.kind == "robots" and "disallows" in str(error)
+        assert error.kind == "robots" and "disallowed for custodes" in str(error)
         assert f.fetch(srv.url("/public")).body == b"fine"
     assert srv.hits("/private/page") == []
     assert len(srv.hits("/robots.txt")) == 1  # cached per host

@@ -181,7 +181,7 @@ class Fetcher:
             return FetchResult(url, response.url, 304, b"", None, None, response.headers.get("etag") or etag,
                                response.headers.get("last-modified") or last_modified, redirects, attempts)
         if not 200 <= response.status < 300:
-            raise FetchError(url, "http_error", f"HTTP {response.status} from {response.url}",
+            raise FetchError(url, "http_error", f"HTTP {response.status}{_at(response.url, url)}",
                              response.status, attempts=attempts)
         content_type, charset = media_type(response.headers.get("content-type"))
         return FetchResult(url, response.url, response.status, response.body, content_type, charset,
@@ -226,7 +226,8 @@ class Fetcher:
                 return response, redirects, attempts
             location = response.headers.get("location", "").strip()
             if not location:
-                raise FetchError(requested, "http_error", f"HTTP {response.status} from {current} without a Location",
+                raise FetchError(requested, "http_error",
+                                 f"HTTP {response.status} without a Location{_at(current, requested)}",
                                  response.status, attempts=attempts)
             target = urldefrag(urljoin(current, location)).url
             if target in seen:
@@ -251,9 +252,10 @@ class Fetcher:
             try:
                 response = self._attempt(url, headers, requested, typed=typed)
             except httpx.TimeoutException as exc:
-                failure = FetchError(requested, "timeout", f"timed out fetching {url} ({type(exc).__name__})")
+                failure = FetchError(requested, "timeout", f"timed out ({type(exc).__name__}){_at(url, requested)}")
             except httpx.TransportError as exc:
-                failure = FetchError(requested, "network", f"network error fetching {url}: {exc or type(exc).__name__}")
+                failure = FetchError(requested, "network",
+                                     f"network error: {exc or type(exc).__name__}{_at(url, requested)}")
             else:
                 if response.status not in RETRY_STATUSES:
                     return response, attempt
@@ -261,10 +263,11 @@ class Fetcher:
                     retry_after = parse_retry_after(response.headers.get("retry-after"))
                 if retry_after is not None and retry_after > self.policy.max_retry_after:
                     raise FetchError(requested, "rate_limited",
-                                     f"{url} asks us to wait {retry_after:.0f}s (Retry-After), longer than "
-                                     f"the {self.policy.max_retry_after:.0f}s we are willing to",
+                                     f"the server asks us to wait {retry_after:.0f}s (Retry-After), longer than "
+                                     f"the {self.policy.max_retry_after:.0f}s we accept{_at(url, requested)}",
                                      response.status, attempts=attempt)
-                failure = FetchError(requested, "http_error", f"HTTP {response.status} from {url}", response.status)
+                failure = FetchError(requested, "http_error", f"HTTP {response.status}{_at(url, requested)}",
+                                     response.status)
             if attempt > self.policy.retries:
                 raise FetchError(requested, failure.kind, f"{failure.message} (gave up after {attempt} attempts)",
                                  failure.status, attempts=attempt)
@@ -295,14 +298,15 @@ class Fetcher:
                     return _Response(url, response.status_code, response.headers, body)
             except netguard.RefusedURL as exc:  # the transport's connect-time re-check
                 self.stats.add(refused=1)
-                raise FetchError(requested, exc.kind, f"{url}: {exc}") from exc
+                raise FetchError(requested, exc.kind, f"{exc}{_at(url, requested)}") from exc
             except httpx.InvalidURL as exc:
-                raise FetchError(requested, "refused_scheme", f"malformed URL {url!r}: {exc}") from exc
+                raise FetchError(requested, "refused_scheme", f"malformed URL: {exc}{_at(url, requested)}") from exc
 
     def _check_type(self, response: httpx.Response, url: str, requested: str) -> None:
         content_type, _ = media_type(response.headers.get("content-type"))
         if content_type is not None and content_type not in self.policy.allowed_types:
-            raise FetchError(requested, "bad_content_type", f"{url} is {content_type}, not a type custodes reads",
+            raise FetchError(requested, "bad_content_type",
+                             f"content type {content_type} is not one custodes reads{_at(url, requested)}",
                              response.status_code)
 
     def _read_body(self, response: httpx.Response, url: str, requested: str, deadline: float) -> bytes:
@@ -310,7 +314,8 @@ class Fetcher:
         cap = self.policy.max_bytes
         declared = response.headers.get("content-length", "").strip()
         if declared.isdigit() and int(declared) > cap:
-            raise FetchError(requested, "too_large", f"{url} declares {declared} bytes, over the {cap}-byte cap",
+            raise FetchError(requested, "too_large",
+                             f"declares {declared} bytes, over the {cap}-byte cap{_at(url, requested)}",
                              response.status_code)
         try:
             decoder = CappedDecoder(response.headers.get("content-encoding"), self.policy.max_decompressed_bytes)
@@ -320,16 +325,17 @@ class Fetcher:
                 received += len(chunk)
                 self.stats.add(bytes_received=len(chunk))
                 if received > cap:
-                    raise FetchError(requested, "too_large", f"{url} sent more than {cap} bytes", response.status_code)
+                    raise FetchError(requested, "too_large", f"more than {cap} bytes on the wire{_at(url, requested)}",
+                                     response.status_code)
                 if self._clock() > deadline:
-                    raise FetchError(requested, "timeout", f"{url} did not finish within "
-                                     f"{self.policy.total_timeout:g}s", response.status_code)
+                    raise FetchError(requested, "timeout", f"body not finished within "
+                                     f"{self.policy.total_timeout:g}s{_at(url, requested)}", response.status_code)
                 parts.append(decoder.feed(chunk))
             parts.append(decoder.finish())
         except TooLarge as exc:
-            raise FetchError(requested, "too_large", f"{url}: {exc}", response.status_code) from exc
+            raise FetchError(requested, "too_large", f"{exc}{_at(url, requested)}", response.status_code) from exc
         except DecodeError as exc:
-            raise FetchError(requested, "bad_encoding", f"{url}: {exc}", response.status_code) from exc
+            raise FetchError(requested, "bad_encoding", f"{exc}{_at(url, requested)}", response.status_code) from exc
         return b"".join(parts)
 
     # -- robots.txt ------------------------------------------------------------------------------
@@ -339,7 +345,8 @@ class Fetcher:
         if robots.unreachable is not None:
             raise FetchError(requested, "robots", robots.unreachable)
         if robots.rules is not None and not robots.rules.can_fetch(url, ROBOTS_AGENT):
-            raise FetchError(requested, "robots", f"robots.txt of {origin_url(url)} disallows {url} for custodes")
+            raise FetchError(requested, "robots",
+                             f"disallowed for custodes by {origin_url(url)}/robots.txt{_at(url, requested)}")
 
     def _robots_for(self, url: str) -> _Robots:
         """The origin's robots.txt, fetched once per Fetcher (other threads wait for the first)."""
@@ -357,12 +364,12 @@ class Fetcher:
         try:
             response, _, _ = self._follow(robots_url, headers, robots=False, typed=False)
         except FetchError as exc:
-            return _Robots(None, unreachable=f"robots.txt unreachable ({exc.message}); not fetching from "
-                                             f"{origin_url(url)} for now")
+            return _Robots(None, unreachable=f"robots.txt unreachable: {robots_url}: {exc.message}; "
+                                             f"not fetching from {origin_url(url)} for now")
         if 400 <= response.status < 500:
             return _Robots(None)
         if not 200 <= response.status < 300:
-            return _Robots(None, unreachable=f"robots.txt unreachable (HTTP {response.status} from {robots_url}); "
+            return _Robots(None, unreachable=f"robots.txt unreachable: {robots_url}: HTTP {response.status}; "
                                              f"not fetching from {origin_url(url)} for now")
         rules = Protego.parse(response.body.decode("utf-8", errors="replace"))
         delay = rules.crawl_delay(ROBOTS_AGENT)
@@ -398,6 +405,11 @@ def parse_retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _at(url: str, requested: str) -> str:
+    """Names the hop in a message when a redirect took us away from the requested URL."""
+    return "" if url == requested else f" (at {url})"
 
 
 def host_key(url: str) -> str:
