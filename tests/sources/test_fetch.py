@@ -381,6 +381,26 @@ def test_an_unreachable_robots_txt_disallows_the_host_for_now(srv: FixtureServer
     assert srv.hits("/page") == []
 
 
+def test_robots_txt_is_read_again_after_an_hour_when_it_was_unreachable_and_daily_otherwise(
+        srv: FixtureServer) -> None:
+    srv.route("/robots.txt", Reply(503, content_type="text/plain"))
+    srv.route("/page", Reply(body=b"fine"))
+    fake = FakeTime()
+    with fetcher(replace(FAST, retries=0), clock=fake.clock, sleep=fake.sleep) as f:
+        assert fetch_error(f, srv.url("/page")).kind == "robots"
+        srv.route("/robots.txt", Reply(body=b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+        fake.now += 600
+        assert fetch_error(f, srv.url("/page")).kind == "robots"  # still the cached verdict
+        fake.now += 3600
+        assert f.fetch(srv.url("/page")).body == b"fine"
+        srv.route("/robots.txt", Reply(body=b"User-agent: *\nDisallow: /page\n", content_type="text/plain"))
+        fake.now += 3600
+        assert f.fetch(srv.url("/page")).body == b"fine"
+        fake.now += 24 * 3600
+        assert fetch_error(f, srv.url("/page")).kind == "robots"
+    assert len(srv.hits("/robots.txt")) == 3
+
+
 @pytest.mark.parametrize("crawl_delay, expected", [("2", 2.0), ("100", 30.0)])
 def test_crawl_delay_spaces_requests_and_is_capped(srv: FixtureServer, crawl_delay: str, expected: float) -> None:
     srv.route("/robots.txt", Reply(body=f"User-agent: *\nCrawl-delay: {crawl_delay}\n".encode(),

@@ -39,6 +39,8 @@ from custodes.sources.politeness import HostLimiter
 USER_AGENT = (f"custodes/{__version__} (+https://github.com/custodes-project/custodes; "
               "watches public reporting on surveillance technology)")
 ROBOTS_AGENT = "custodes"  # the token robots.txt groups are matched against
+ROBOTS_TTL_SECONDS = 24 * 3600  # as Google caches robots.txt
+ROBOTS_RETRY_SECONDS = 3600
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -142,6 +144,12 @@ class _Robots:
 
     rules: Protego | None
     unreachable: str | None = None
+    fetched_at: float = 0.0
+
+    def expired(self, now: float) -> bool:
+        """A long-running watcher re-reads robots.txt daily, and retries an unreachable one hourly."""
+        ttl = ROBOTS_RETRY_SECONDS if self.unreachable is not None else ROBOTS_TTL_SECONDS
+        return now - self.fetched_at > ttl
 
 
 class Fetcher:
@@ -354,9 +362,12 @@ class Fetcher:
         with self._robots_guard:
             lock = self._robots_locks.setdefault(origin, threading.Lock())
         with lock:
-            if origin not in self._robots:
-                self._robots[origin] = self._load_robots(url)
-            return self._robots[origin]
+            cached = self._robots.get(origin)
+            if cached is None or cached.expired(self._clock()):
+                cached = self._load_robots(url)
+                cached.fetched_at = self._clock()
+                self._robots[origin] = cached
+            return cached
 
     def _load_robots(self, url: str) -> _Robots:
         robots_url = origin_url(url) + "/robots.txt"
