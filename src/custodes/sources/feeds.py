@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from datetime import datetime
 from typing import Any
 
@@ -70,8 +71,7 @@ def parse_xml_feed(body: bytes, *, url: str, content_type: str | None, now: date
         builder.add(
             position, _entry_link(entry),
             title=entry.get("title"),
-            dates=(entry.get("published"), entry.get("published_parsed"),
-                   entry.get("updated"), entry.get("updated_parsed")),
+            dates=_entry_dates(entry),
             summary=_plain(entry.get("summary")),
             guid=entry.get("id"),
         )
@@ -107,6 +107,16 @@ def parse_json_feed(body: bytes, *, url: str, now: datetime) -> Listing:
         if builder.full:
             break
     return builder.listing
+
+
+def _entry_dates(entry: Any) -> tuple[str | time.struct_time | None, ...]:
+    """Published before updated; the raw text first, feedparser's parsed struct as the fallback.
+
+    `updated` is read through dict.get: feedparser's own lookup maps a missing `updated` to
+    `published` with a deprecation warning.
+    """
+    return (entry.get("published"), entry.get("published_parsed"),
+            dict.get(entry, "updated"), dict.get(entry, "updated_parsed"))
 
 
 def _entry_link(entry: Any) -> str | None:

@@ -24,17 +24,18 @@ class UnsafeXML(ValueError):
     """The document is refused; the message says why."""
 
 
-def maybe_gunzip(body: bytes, limit: int = MAX_XML_BYTES) -> bytes:
+def maybe_gunzip(body: bytes, limit: int | None = None) -> bytes:
     """The body itself, or its gzip content when it is gzip-compressed (refused past `limit`)."""
     if not body.startswith(_GZIP_MAGIC):
         return body
+    limit = MAX_XML_BYTES if limit is None else limit
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     try:
         data = inflater.decompress(body, limit + 1)
     except zlib.error as exc:
         raise UnsafeXML(f"broken gzip data: {exc}") from exc
     if len(data) > limit:
-        raise UnsafeXML(f"uncompressed document is larger than {limit // (1024 * 1024)} MB")
+        raise UnsafeXML(f"uncompressed document is larger than {limit:,} bytes")
     return data
 
 
