@@ -19,6 +19,7 @@ from custodes.sources.listing import (
     page_metadata,
     parse_listing,
 )
+from custodes.sources.urls import is_http_url, is_normalised_http_url
 from tests.conftest import SOURCES
 
 WATCH = SOURCES / "watch"
@@ -351,6 +352,28 @@ def test_item_keys_url_and_url_guid() -> None:
     assert item_keys(ListedItem(url="https://a.example.org/x", guid="tag:a,2024:1")) == ["https://a.example.org/x"]
     assert item_keys(ListedItem(url="https://a.example.org/x", guid="https://a.example.org/x")) == [
         "https://a.example.org/x"]
+
+
+def test_links_that_are_not_http_are_skipped() -> None:
+    builder = ListingBuilder("feed", url="https://f.example.org/feed", now=NOW)
+    links = ["mailto:desk@example.org", "javascript:void(0)", "ftp://files.example.org/x", "https://f.example.org/ok"]
+    for position, link in enumerate(links, start=1):
+        builder.add(position, link)
+    assert [i.url for i in builder.listing.items] == ["https://f.example.org/ok"]
+    assert builder.listing.warnings == [
+        "item 1: link 'mailto:desk@example.org' is not an http(s) URL, skipped",
+        "item 2: link 'javascript:void(0)' is not an http(s) URL, skipped",
+        "item 3: link 'ftp://files.example.org/x' is not an http(s) URL, skipped",
+    ]
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://a.example.org/", True), ("http://a.example.org:8080/x", True), ("https://?x", False),
+    ("https:///p", False), ("http://@/x", False), ("https://#f", False), ("mailto:x@example.org", False),
+])
+def test_is_normalised_http_url(url: str, expected: bool) -> None:
+    assert is_normalised_http_url(url) is expected
+    assert is_http_url(url) is expected
 
 
 def test_unknown_kind_is_a_programming_error() -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from custodes.sources.dates import FLAG_UNPARSED, check_date
-from custodes.sources.urls import is_http_url, normalise_url
+from custodes.sources.urls import is_normalised_http_url, normalise_url
 
 MAX_ITEMS = 50_000  # the sitemap protocol's own limit; no real feed comes near it
 
@@ -76,7 +76,7 @@ class ListingBuilder:
             self.listing.warnings.append(f"item {position}: no link, skipped")
             return
         url = normalise_url(link, self.base)
-        if not is_http_url(url):
+        if not is_normalised_http_url(url):
             self.listing.warnings.append(f"item {position}: link {link.strip()!r} is not an http(s) URL, skipped")
             return
         if url in self._seen:
@@ -94,7 +94,7 @@ class ListingBuilder:
             self.listing.warnings.append(f"sitemap {position}: no loc, skipped")
             return
         url = normalise_url(link, self.base)
-        if not is_http_url(url):
+        if not is_normalised_http_url(url):
             self.listing.warnings.append(f"sitemap {position}: loc {link.strip()!r} is not an http(s) URL, skipped")
             return
         if url in self._children_seen or not self._room():

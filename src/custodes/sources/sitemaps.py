@@ -7,6 +7,7 @@ read as the feed it is.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from lxml import etree
@@ -40,12 +41,12 @@ def parse_sitemap(body: bytes, *, url: str, content_type: str | None, now: datet
 def _read_urlset(root: etree._Element, *, url: str, now: datetime) -> Listing:
     builder = ListingBuilder("sitemap", url=url, now=now)
     for position, entry in enumerate(_children(root, "url"), start=1):
-        news = _child(entry, "news")
+        fields = _by_name(entry)
+        news = _by_name(fields["news"]) if "news" in fields else {}
         builder.add(
-            position, _child_text(entry, "loc"),
-            title=_child_text(news, "title") if news is not None else None,
-            dates=(_child_text(news, "publication_date") if news is not None else None,
-                   _child_text(entry, "lastmod")),
+            position, _text(fields.get("loc")),
+            title=_text(news.get("title")),
+            dates=(_text(news.get("publication_date")), _text(fields.get("lastmod"))),
         )
         if builder.full:
             break
@@ -55,25 +56,31 @@ def _read_urlset(root: etree._Element, *, url: str, now: datetime) -> Listing:
 def _read_index(root: etree._Element, *, url: str, now: datetime) -> Listing:
     builder = ListingBuilder("sitemap_index", url=url, now=now)
     for position, entry in enumerate(_children(root, "sitemap"), start=1):
-        builder.add_child(position, _child_text(entry, "loc"))
+        builder.add_child(position, _text(_by_name(entry).get("loc")))
         if builder.full:
             break
     return builder.listing
 
 
-def _children(element: etree._Element, name: str) -> list[etree._Element]:
-    return [child for child in element if isinstance(child.tag, str) and etree.QName(child).localname == name]
+def _local(tag: object) -> str | None:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else None  # comments and PIs have no name
 
 
-def _child(element: etree._Element, name: str) -> etree._Element | None:
-    found = _children(element, name)
-    return found[0] if found else None
+def _children(element: etree._Element, name: str) -> Iterator[etree._Element]:
+    return (child for child in element if _local(child.tag) == name)
 
 
-def _child_text(element: etree._Element | None, name: str) -> str | None:
-    if element is None:
+def _by_name(element: etree._Element) -> dict[str, etree._Element]:
+    """An element's children by local name; the first of a name wins."""
+    found: dict[str, etree._Element] = {}
+    for child in element:
+        local = _local(child.tag)
+        if local is not None and local not in found:
+            found[local] = child
+    return found
+
+
+def _text(element: etree._Element | None) -> str | None:
+    if element is None or element.text is None:
         return None
-    child = _child(element, name)
-    if child is None or child.text is None:
-        return None
-    return child.text.strip() or None
+    return element.text.strip() or None

@@ -7,6 +7,7 @@ with the standard library.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -15,6 +16,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import yaml
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_AUTHORITY_END = re.compile(r"[/?#]")
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]")
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ def normalise_url(url: str, base: str | None = None) -> str:
     byte for byte, in order.
     """
     url = url.strip()
-    if base:
+    if base and not _ABSOLUTE.match(url):  # urljoin is slow; most listed links are absolute already
         url = urljoin(base.strip(), url)
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -63,6 +66,16 @@ def is_http_url(value: str | None) -> bool:
         return False
     parts = urlsplit(value.strip())
     return parts.scheme.lower() in _DEFAULT_PORTS and bool(parts.netloc) and bool(parts.hostname)
+
+
+def is_normalised_http_url(url: str) -> bool:
+    """is_http_url for the output of normalise_url, without parsing it again."""
+    for prefix in ("https://", "http://"):
+        if url.startswith(prefix):
+            rest = url[len(prefix):]
+            host = _AUTHORITY_END.split(rest, 1)[0].rpartition("@")[2]
+            return bool(host) and not host.startswith(":")
+    return False
 
 
 def _normalise_netloc(netloc: str, scheme: str) -> str:
