@@ -102,7 +102,7 @@ def parse_json_feed(body: bytes, *, url: str, now: datetime) -> Listing:
             title=_str(item.get("title")),
             dates=(_str(item.get("date_published")), _str(item.get("date_modified"))),
             summary=_str(item.get("summary")) or _plain(_str(item.get("content_text"))),
-            guid=_str(item.get("id")) if item.get("id") is not None else None,
+            guid=_str(item.get("id")),
         )
         if builder.full:
             break
@@ -154,7 +154,9 @@ def _plain(value: object) -> str | None:
 
 def _text(value: object) -> str | None:
     text = _str(value)
-    return " ".join(text.split()) or None if text else None
+    if not text:
+        return None
+    return " ".join(text.split()) or None
 
 
 def _str(value: object) -> str | None:
