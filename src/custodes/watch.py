@@ -28,9 +28,8 @@ from custodes.sources.listing import (
     ListedItem,
     Listing,
     ListingError,
-    check_date,
     item_keys,
-    normalise_url,
+    page_metadata,
     parse_listing,
 )
 from custodes.sources.pdf import document_from_pdf
@@ -182,7 +181,8 @@ class Watcher:
         """A page source is its own one item: a changed text is a new document."""
         item = listing.items[0] if listing.items else ListedItem(url=head.final_url)
         item = ListedItem(url=source.url, title=item.title, published=item.published, date_flag=item.date_flag)
-        previous = previous_document(conn, source.url)
+        with conn.begin():
+            previous = previous_document(conn, source.url)
         event = self._store(conn, source, _Fetched(item, head, None), now, outcome)
         if event is None or event.kind not in ("stored", "near_duplicate"):
             return 0
@@ -193,10 +193,10 @@ class Watcher:
     def _supersede(self, conn: Connection, old_id: str, new_id: str) -> None:
         """The page changed: what it says now replaces what it said before (a truncated page
         therefore removes deployments, which the change feed's shrink guard then catches)."""
-        doc = get_document(conn, old_id)
-        if doc is None:
-            return
         with conn.begin():
+            doc = get_document(conn, old_id)
+            if doc is None:
+                return
             mark_superseded(conn, old_id, new_id)
             doc.extra["superseded_by"] = new_id
             extract_document(conn, doc)
@@ -277,7 +277,8 @@ class Watcher:
 
 def _unseen(conn: Connection, items: list[ListedItem]) -> list[ListedItem]:
     keys = {key for item in items for key in item_keys(item)}
-    seen = seen_urls(conn, keys)
+    with conn.begin():  # a short read transaction: each stored item then gets its own
+        seen = seen_urls(conn, keys)
     out: list[ListedItem] = []
     taken: set[str] = set()
     for item in items:
@@ -306,14 +307,9 @@ def read_fetched(result: FetchResult, item: ListedItem, source: WatchedSource,
         doc.published = None  # a PDF's creation date is not the publication date
     elif result.content_type in (None, "text/html", "application/xhtml+xml"):
         html = result.body.decode(result.charset or "utf-8", errors="replace")
-        # no url given: trafilatura then reports the page's own canonical link (or og:url)
-        doc = document_from_html(html, source=label, locator=locator, size=len(result.body))
-        if doc.url:
-            try:
-                canonical = normalise_url(doc.url, result.final_url)
-            except ValueError:
-                canonical = None
-        page_date, page_flag = check_date(doc.published, now=now)
+        doc = document_from_html(html, source=label, locator=locator, size=len(result.body),
+                                 url=result.final_url)
+        canonical, page_date, page_flag = page_metadata(html, url=result.final_url, now=now)
     elif result.content_type == "text/plain":
         doc = document_from_text(result.body.decode(result.charset or "utf-8", errors="replace"),
                                  source=label, locator=locator, size=len(result.body))

@@ -54,7 +54,8 @@ def page_metadata(html: str, *, url: str, now: datetime) -> tuple[str | None, st
     tree = _html_tree(html)
     canonical = _canonical(tree, url) if tree is not None else None
     try:
-        found = htmldate.find_date(html, original_date=True,
+        # no extensive search: a year in the article's text ("installed in 2019") is not its date
+        found = htmldate.find_date(html, original_date=True, extensive_search=False,
                                    outputformat="%Y-%m-%d", url=url,
                                    min_date=_HTMLDATE_MIN, max_date=_HTMLDATE_MAX)
     except (ValueError, TypeError):
