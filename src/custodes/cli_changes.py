@@ -52,9 +52,11 @@ def publish_command(
     deltas: DeltasOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Compare the deployments with the last published delta and publish the difference as the
-    next version (in the database and as deltas/NNNNNN.jsonl plus deltas/index.json). Exit code 3
-    when the shrink guard stopped it.
+    """Publish what changed since the last delta as the next version.
+
+    The delta goes into the database and into deltas/NNNNNN.jsonl, listed by deltas/index.json.
+    Exit code 3 when the shrink guard stopped it (more than 10% of the record, or of one watched
+    source's deployments, would be removed).
 
     Example: [bold]custodes changes publish --db custodes.db[/bold]   or   [bold]custodes changes publish --force[/bold]
     """
