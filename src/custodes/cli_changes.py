@@ -104,7 +104,8 @@ def list_command(
 @changes_app.command("show")
 def show_command(
     version: Annotated[int, typer.Argument(help="A delta version, from `custodes changes list`.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the entries as JSON Lines, like the delta file.")] = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the entries as JSON Lines, like the delta file.")] = False,
     db: DbOpt = None,
 ) -> None:
     """The entries of one delta: ADD and MOD with the whole record, DEL with the id.

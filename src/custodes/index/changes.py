@@ -52,7 +52,8 @@ from custodes.store.schema import (
 
 __all__ = [
     "SHRINK_THRESHOLD", "ChangeEntry", "DeltaPlan", "PlannedEntry", "PublishResult", "changes_since",
-    "default_deltas_dir", "delta_versions", "plan_delta", "publish_delta", "record_hash", "write_delta_files",
+    "default_deltas_dir", "delta_versions", "latest_delta", "plan_delta", "publish_delta", "record_hash",
+    "write_delta_files",
 ]
 
 SHRINK_THRESHOLD = 0.10
@@ -341,6 +342,12 @@ def delta_versions(conn: Connection, *, since: int = 0, until: int | None = None
         query = query.where(deltas.c.version <= until)
     return [DeltaVersion(r.version, r.created_at, r.trigger, r.added, r.modified, r.deleted, bool(r.forced))
             for r in conn.execute(query.order_by(deltas.c.version))]
+
+
+def latest_delta(conn: Connection) -> DeltaVersion | None:
+    newest = conn.execute(select(func.max(deltas.c.version))).scalar_one()
+    found = delta_versions(conn, since=newest - 1, until=newest) if newest else []
+    return found[0] if found else None
 
 
 @dataclass
