@@ -35,8 +35,14 @@ def publish_after_run(db: Path | None, trigger: str, *, to_stderr: bool = False)
     from custodes.cli import _open, console, err
     from custodes.index.changes import publish_delta
 
+    target = _deltas_dir(db, None)
     with _open(db).connect() as conn:
-        result = publish_delta(conn, trigger=trigger, deltas_dir=_deltas_dir(db, None))
+        try:
+            result = publish_delta(conn, trigger=trigger, deltas_dir=target)
+        except OSError as exc:  # the delta is committed; its files are written by the next publish
+            err.print(f"[yellow]warning[/yellow]: delta published but its files could not be written to "
+                      f"{escape(str(target))}: {escape(str(exc))}", highlight=False)
+            return
     out = err if to_stderr else console
     if result.status == "blocked":
         out.print(f"[yellow]{escape(result.message())}[/yellow]; to publish it anyway: "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -22,8 +23,9 @@ from custodes.index.changes import ChangeEntry, changes_since, delta_versions, l
 from custodes.index.profiles import country_name
 from custodes.resolve.countries import Gazetteer
 from custodes.store.schema import delta_entries
-from custodes.web.api import ERRORS, Conn, Store, bad_parameter
+from custodes.web.api import ERRORS, Store, bad_parameter, get_store
 from custodes.web.lookup import category_labels, known_categories, registry_entry, resolve_country, vendor_key
+from custodes.web.store import ReadOnlyStore
 
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM_MEDIA_TYPE = "application/atom+xml"
@@ -66,6 +68,19 @@ class ChangesOut(BaseModel):
     next: str | None = Field(description="Pass as `cursor` for the next page; null on the last one.")
 
 
+async def get_feed_conn(store: Annotated[ReadOnlyStore, Depends(get_store)]) -> AsyncIterator[Connection]:
+    """A read-only connection without `as_of` (a delta is itself a moment of the record); async
+    for the reason `api.get_conn` is."""
+    conn = store.connect()
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+Conn = Annotated[Connection, Depends(get_feed_conn)]
+
+
 @dataclass(frozen=True)
 class ChangeFilter:
     country: str | None = None
@@ -81,9 +96,9 @@ def _country(value: str) -> str:
     return resolve_country(value, status=422, param="country")[0]
 
 
-def _vendor(conn: Connection, value: str) -> str:
+def _vendor(conn: Connection, store: ReadOnlyStore, value: str) -> str:
     """A vendor the registry knows, or a supplier some delta names (by name or its URL id)."""
-    if registry_entry(value) is not None:
+    if registry_entry(value) is not None or not store.has_table("delta_entries"):
         return value
     wanted = value.strip().lower()
     names = conn.execute(select(delta_entries.c.supplier).where(delta_entries.c.supplier.is_not(None))
@@ -95,7 +110,7 @@ def _vendor(conn: Connection, value: str) -> str:
 
 
 def change_filter(
-    conn: Conn,
+    conn: Conn, store: Store,
     country: Annotated[str | None, Query(description="Recipient country: ISO3 code (KEN) or name (Kenya).",
                                          max_length=80)] = None,
     vendor: Annotated[str | None, Query(description="Vendor registry id, name or alias (hikvision, Hik-Vision), "
@@ -104,7 +119,7 @@ def change_filter(
 ) -> ChangeFilter:
     if tech and tech not in known_categories():
         raise bad_parameter("tech", f"unknown category '{tech}'; one of {', '.join(known_categories())}")
-    return ChangeFilter(_country(country) if country else None, _vendor(conn, vendor) if vendor else None,
+    return ChangeFilter(_country(country) if country else None, _vendor(conn, store, vendor) if vendor else None,
                         tech or None)
 
 
