@@ -135,6 +135,10 @@ def ingest(
         task = progress.add_task("ingest", total=total or None)
         summary = ingestor.run(planned, on_event, lambda n: progress.advance(task, n))
     _print_ingest_summary(summary, log_json)
+    if not no_extract:
+        from custodes.cli_changes import publish_after_run
+
+        publish_after_run(db, "ingest", to_stderr=log_json)
     if summary.failed:
         raise typer.Exit(1)
 
@@ -295,6 +299,9 @@ def extract(
         task = progress.add_task("extract", total=len(todo))
         claims_written = extract_stored(engine, todo, lambda _d, _n: progress.advance(task))
     console.print(f"extracted {len(todo)} document(s): {claims_written} claim(s)")
+    from custodes.cli_changes import publish_after_run
+
+    publish_after_run(db, "extract")
 
 
 def _resolve_country(name: str) -> str:
@@ -598,13 +605,14 @@ def eval_command(
 
 def _register_extensions() -> None:
     """Command groups that live in their own modules, so each stays small."""
-    from custodes import cli_audit, cli_datasets, cli_review, cli_train, cli_watch, cli_web
+    from custodes import cli_audit, cli_changes, cli_datasets, cli_review, cli_train, cli_watch, cli_web
 
     cli_datasets.register(app)
     cli_train.register(app)
     cli_web.register(app)
     cli_audit.register(app)
     cli_review.register(app)
+    cli_changes.register(app)
     cli_watch.register(app)
 
 

@@ -101,6 +101,9 @@ def review_decide(
     except ReviewError as exc:
         raise _fail(str(exc)) from exc
     console.print(f"recorded decision {review_id}: {chosen[0]} {claim_id}")
+    from custodes.cli_changes import publish_after_run
+
+    publish_after_run(db, "review")
 
 
 @review_app.command("import")
@@ -131,6 +134,10 @@ def review_import(
     for message in result.errors:
         err.print(f"[red]error[/red]: {escape(message)}")
     console.print(f"recorded {result.applied} decision(s), refused {len(result.errors)}")
+    if result.applied:
+        from custodes.cli_changes import publish_after_run
+
+        publish_after_run(db, "review")
     if result.errors:
         raise typer.Exit(1)
 
@@ -194,18 +201,25 @@ def _show(value: Any) -> str:
 
 
 def diff_command(
-    since: Annotated[str, typer.Option("--since", help="ISO date (end of that day, UTC) or UTC date-time.")],
+    since: Annotated[str, typer.Option("--since", help="ISO date (end of that day, UTC), UTC date-time, or a "
+                                                       "delta version (an integer, see `custodes changes list`).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
     db: DbOpt = None,
 ) -> None:
-    """Deployments added, changed and removed since a date.
+    """Deployments added, changed and removed since a date, or the delta entries (ADD, MOD, DEL)
+    published after a delta version.
 
-    Example: [bold]custodes diff --since 2026-11-01[/bold]
+    Example: [bold]custodes diff --since 2026-11-01[/bold]   or   [bold]custodes diff --since 3[/bold]
     """
     from custodes.cli import _open, console
     from custodes.index.history import diff_since
     from custodes.store.history import parse_as_of
 
+    if since.strip().isdigit():
+        from custodes.cli_changes import diff_since_version
+
+        diff_since_version(int(since), as_json, db)
+        return
     try:
         moment = parse_as_of(since)
     except ValueError as exc:

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from custodes import __version__
-from custodes.web import api, audit_api, pages
+from custodes.web import api, audit_api, changes, pages
 from custodes.web.http import HttpHeadersMiddleware, ResponseCache
 from custodes.web.render import TEMPLATES, render
 from custodes.web.store import ReadOnlyStore, StoreError
@@ -125,6 +125,8 @@ def create_app(db_path: Path | str, *, response_cache: bool = True, review: bool
 
     app.include_router(api.router, prefix="/api/v1")
     app.include_router(audit_api.router, prefix="/api/v1")
+    app.include_router(changes.api_router, prefix="/api/v1")
+    app.include_router(changes.feeds_router)
     app.include_router(pages.router)
     if review_state is not None:
         from custodes.web import review as review_pages
