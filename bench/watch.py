@@ -106,12 +106,12 @@ def main() -> None:
     failed = sum(s.failed for s in first.sources)
     print(f"feeds: {args.feeds} x {args.items} items = {total} item pages")
     print(f"first run: {stored} stored, {failed} failed, {first.failed_sources} failing feed(s), "
-          f"{first_s:.1f} s, {total / first_s:.1f} items/s; {published.summary()}")
+          f"{first_s:.1f} s, {total / first_s:.1f} items/s; {published.message()}")
     print(f"peak RSS: {peak_rss_mb():.0f} MB")
     conditional_only = all(r.headers.get("if-none-match") for r in second_requests)
     print(f"second run (nothing changed): {second_s:.2f} s, {len(second_requests)} request(s), "
           f"all conditional: {conditional_only}, {sum(1 for s in second.sources if s.not_modified)} x 304; "
-          f"{again.summary()}")
+          f"{again.message()}")
     print("target: second run under 2 s with only conditional requests")
 
 

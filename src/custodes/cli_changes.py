@@ -29,16 +29,21 @@ def _deltas_dir(db: Path | None, deltas: Path | None) -> Path:
     return deltas or default_deltas_dir(resolve_db_path(db))
 
 
-def publish_after_run(db: Path | None, trigger: str, *, to_stderr: bool = False) -> None:
+def publish_after_run(db: Path | None, trigger: str, *, to_stderr: bool = False, force: bool = False,
+                      deltas: Path | None = None) -> None:
     """After a command that changed deployments: publish the delta, say so in one line. A blocked
-    delta is reported (with how to force it) but does not fail the command."""
+    delta is reported (with how to force it) but does not fail the command.
+
+    The shrink guard is for upstreams that truncate: a person's recorded decisions (trigger
+    "review") publish whatever they remove.
+    """
     from custodes.cli import _open, console, err
     from custodes.index.changes import publish_delta
 
-    target = _deltas_dir(db, None)
+    target = _deltas_dir(db, deltas)
     with _open(db).connect() as conn:
         try:
-            result = publish_delta(conn, trigger=trigger, deltas_dir=target)
+            result = publish_delta(conn, trigger=trigger, deltas_dir=target, force=force or trigger == "review")
         except OSError as exc:  # the delta is committed; its files are written by the next publish
             err.print(f"[yellow]warning[/yellow]: delta published but its files could not be written to "
                       f"{escape(str(target))}: {escape(str(exc))}", highlight=False)

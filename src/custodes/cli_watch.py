@@ -202,7 +202,7 @@ def watch(
     """
     from custodes.analyse import after_run, after_store
     from custodes.cli import _open, console, err
-    from custodes.config import DEFAULT_MAX_BYTES, resolve_db_path
+    from custodes.config import DEFAULT_MAX_BYTES
     from custodes.ingest import Ingestor
     from custodes.sources.fetch import Fetcher, FetchPolicy
     from custodes.watch import Watcher
@@ -229,7 +229,7 @@ def watch(
                 run = _one_round(watcher, source, every, console)
                 every = False
                 failed += run.failed_sources
-                _after_round(engine, run, resolve_db_path(db), deltas_dir, force, allow_private, console, err)
+                _after_round(engine, run, db, deltas_dir, force, allow_private, console)
                 if once or stop.is_set():
                     break
                 _sleep_until_due(watcher, source, stop)
@@ -257,22 +257,21 @@ def _one_round(watcher: Any, names: list[str] | None, every: bool, console: Any)
         return watcher.run_due(names=names, every=every, on_source=on_source)  # type: ignore[no-any-return]
 
 
-def _after_round(engine: Any, run: WatchRun, db_path: Path, deltas_dir: Path | None, force: bool,
-                 allow_private: bool, console: Any, err: Any) -> None:
+def _after_round(engine: Any, run: WatchRun, db: Path | None, deltas_dir: Path | None, force: bool,
+                 allow_private: bool, console: Any) -> None:
     """Publish what the round changed, then tell the subscribers."""
     from custodes.alerts.delivery import deliver_alerts
-    from custodes.index.changes import default_deltas_dir, publish_delta
+    from custodes.cli_changes import publish_after_run
 
-    with engine.connect() as conn:
-        result = publish_delta(conn, trigger="watch", force=force,
-                               deltas_dir=deltas_dir or default_deltas_dir(db_path))
-    console.print(result.summary(), highlight=False)
-    report = deliver_alerts(engine, allow_private=allow_private)
-    if report.delivered or report.failed:
-        console.print(report.summary(), highlight=False)
-    stored = run.stored
-    console.print(f"{len(run.sources)} source(s) visited, {stored} new document(s)"
+    console.print(f"{len(run.sources)} source(s) visited, {run.stored} new document(s)"
                   + (", stopped early" if run.stopped else ""))
+    publish_after_run(db, "watch", force=force, deltas=deltas_dir)
+    report = deliver_alerts(engine, allow_private=allow_private)
+    if report.delivered or report.failed or report.pending:
+        console.print(f"alerts: {report.delivered} delivered, {report.failed} failed, {report.pending} pending",
+                      highlight=False)
+    for failure in report.failures:
+        console.print(f"[yellow]alert failed[/yellow]: {escape(str(failure))}", highlight=False)
 
 
 def _sleep_until_due(watcher: Any, names: list[str] | None, stop: threading.Event) -> None:
