@@ -75,15 +75,28 @@ def test_changes_list_show_and_diff_since_a_version(tmp_path: Path, articles: Pa
     assert by_date.returncode == 0 and len(json.loads(by_date.stdout)["added"]) == 3
 
 
-def test_a_blocked_delta_exits_3_and_force_publishes_it(tmp_path: Path, articles: Path) -> None:
+def _lose_claims(db: Path, country: str) -> None:
+    """What a truncated upstream does: the documents stating a country's deployments say nothing any more."""
+    with sqlite3.connect(db) as conn:
+        deps = [r[0] for r in conn.execute("SELECT DISTINCT deployment_id FROM claims WHERE country = ?", (country,))]
+        conn.execute("DELETE FROM claims WHERE country = ?", (country,))
+        conn.executemany("INSERT OR IGNORE INTO stale_deployments (deployment_id) VALUES (?)", [(d,) for d in deps])
+
+
+def test_a_reviewers_rejection_is_published_past_the_shrink_guard(tmp_path: Path, articles: Path) -> None:
     db = tmp_path / "custodes.db"
     assert run_cli("ingest", str(articles), db=db).returncode == 0
     with sqlite3.connect(db) as conn:
         (claim_id,) = conn.execute("SELECT id FROM claims WHERE country = 'ZMB'").fetchone()
     decided = run_cli("review", "decide", claim_id, "--reject", "--by", "tester", db=db)
-    assert decided.returncode == 0, decided.stderr  # the review stands; only the delta waits
-    assert "shrink guard" in decided.stdout and "custodes changes publish --force" in decided.stdout
+    assert decided.returncode == 0, decided.stderr
+    assert "published delta 2: 0 added, 0 changed, 1 removed (forced past the shrink guard)" in decided.stdout
 
+
+def test_a_blocked_delta_exits_3_and_force_publishes_it(tmp_path: Path, articles: Path) -> None:
+    db = tmp_path / "custodes.db"
+    assert run_cli("ingest", str(articles), db=db).returncode == 0
+    _lose_claims(db, "ZMB")
     blocked = run_cli("changes", "publish", db=db)
     assert blocked.returncode == 3
     assert "it would remove 1 of 3 published deployments (33%, more than 10%)" in blocked.stderr
