@@ -95,7 +95,7 @@ def test_a_feed_is_read_its_items_stored_and_extracted_and_robots_obeyed(engine:
     assert len(site.hits("/news/kenya-cameras.html")) == 1  # the tracking-parameter duplicate is the same item
     with engine.connect() as conn:
         docs = conn.execute(select(documents.c.url, documents.c.source, documents.c.published)).all()
-        pairs = set(conn.execute(select(deployments.c.country, deployments.c.supplier)).tuples())
+        pairs = {tuple(r) for r in conn.execute(select(deployments.c.country, deployments.c.supplier))}
         failed = conn.execute(select(watch_items.c.reason).where(watch_items.c.outcome == "failed")).scalars().all()
     assert {d.url for d in docs} == {site.url("/news/kenya-cameras.html"), site.url("/news/serbia-lamps.html")}
     assert {d.source for d in docs} == {"watch:wire"}

@@ -248,8 +248,9 @@ def _one_round(watcher: Any, names: list[str] | None, every: bool, console: Any)
     due = watcher.due_sources(utc_now(), names, every)
     runs: dict[str, tuple[WatchedSource, SourceRun | None]] = {s.name: (s, None) for s in due}
     title = f"watch: {len(due)} due source(s)"
-    with Live(_run_table(runs, title), console=console, refresh_per_second=4,
-              transient=False, disable=not due) as live:
+    if not due:
+        return watcher.run_due(names=names, every=every)  # type: ignore[no-any-return]
+    with Live(_run_table(runs, title), console=console, refresh_per_second=4, transient=False) as live:
         def on_source(run: SourceRun, source: WatchedSource) -> None:
             runs[source.name] = (source, run)
             live.update(_run_table(runs, title))

@@ -82,9 +82,11 @@ def add_source(conn: Connection, *, name: str, url: str, kind: str, every_second
         raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
     try:
         with conn.begin_nested():
-            pk = conn.execute(insert(watch_sources).values(
+            key = conn.execute(insert(watch_sources).values(
                 name=name, url=url, kind=kind, every_seconds=every_seconds, lang=lang, added_at=now,
-            )).inserted_primary_key[0]
+            )).inserted_primary_key
+            assert key is not None
+            pk = key[0]
     except IntegrityError as exc:
         raise SourceExists(f"a source named {name!r} or with URL {url} is already watched") from exc
     source = get_source(conn, str(pk))
@@ -164,10 +166,10 @@ def previous_document(conn: Connection, url: str) -> str | None:
 def items_per_day(conn: Connection, now: datetime) -> dict[int, float]:
     """New items per day over the last week (or since the source was added, if later)."""
     since = now - timedelta(days=RATE_WINDOW_DAYS)
-    counts = dict(conn.execute(
+    counts: dict[int, int] = {int(pk): int(n) for pk, n in conn.execute(
         select(watch_items.c.source_pk, func.count())
         .where(watch_items.c.first_seen >= since.isoformat(timespec="seconds"))
-        .group_by(watch_items.c.source_pk)).tuples().all())
+        .group_by(watch_items.c.source_pk))}
     out: dict[int, float] = {}
     for source in list_sources(conn):
         added = datetime.fromisoformat(source.added_at)
