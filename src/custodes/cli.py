@@ -598,13 +598,14 @@ def eval_command(
 
 def _register_extensions() -> None:
     """Command groups that live in their own modules, so each stays small."""
-    from custodes import cli_audit, cli_datasets, cli_review, cli_train, cli_web
+    from custodes import cli_alerts, cli_audit, cli_datasets, cli_review, cli_train, cli_web
 
     cli_datasets.register(app)
     cli_train.register(app)
     cli_web.register(app)
     cli_audit.register(app)
     cli_review.register(app)
+    cli_alerts.register(app)
 
 
 _register_extensions()
