@@ -63,9 +63,9 @@ def alerts_add(
     except AlertError as exc:
         raise _fail(str(exc)) from exc
     console.print(f"alert {alert.pk}: {escape(alert.filters())} -> {escape(alert.target)} "
-                  f"(changes after version {alert.from_version})")
+                  f"(changes after version {alert.from_version})", soft_wrap=True)
     if alert.secret:
-        console.print(f"secret (shown once; verify X-Custodes-Signature with it): {alert.secret}")
+        print(f"secret (shown once; verify X-Custodes-Signature with it): {alert.secret}")
 
 
 @alerts_app.command("list")

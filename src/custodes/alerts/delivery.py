@@ -275,7 +275,7 @@ class _Run:
         with self.engine.connect() as conn:
             due = entries_due(conn, alert)
             created = dict(conn.execute(select(deltas.c.version, deltas.c.created_at)
-                                        .where(deltas.c.version.in_(list(due)))).tuples().all())
+                                        .where(deltas.c.version.in_(list(due)))).all())
         versions = sorted(due)
         for i, version in enumerate(versions):
             state = self.deliver_version(alert, version, str(created.get(version, "")), due[version])
