@@ -252,3 +252,11 @@ def test_each_attempt_is_committed_so_a_crash_keeps_the_log(engine: Engine, serv
     with engine.connect() as conn:
         (row,) = delivery_log(conn)
     assert row.attempts == 2 and row.last_error is None and row.delivered_at and row.last_attempt_at
+
+
+def test_an_endless_answer_does_not_hold_the_run(engine: Engine, server: FixtureServer) -> None:
+    server.route("/hook", Reply(200, b"x" * 1024, endless=True))
+    alert = _alert(engine, server.url("/hook"))
+    add_delta(engine, 1, [("ADD", deployment_record("dep-000000000001"))])
+    report, _ = _deliver(engine, timeout=5.0)
+    assert report.delivered == 1 and _states(engine, alert) == {1: ("delivered", 1)}  # type: ignore[attr-defined]

@@ -145,19 +145,20 @@ def _now_iso() -> str:
 
 @contextmanager
 def _http_post(timeout: float) -> Iterator[Post]:
-    """A POST that follows no redirect and reads at most a little of the answer."""
+    """A POST that follows no redirect and reads at most a little of the answer for at most
+    `timeout` seconds, so an endless or dripping body cannot hold a delivery run."""
     with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False,
                       headers={"User-Agent": USER_AGENT}) as client:
         def post(url: str, body: bytes, headers: Mapping[str, str]) -> Response:
             request = client.build_request("POST", url, content=body, headers=dict(headers))
             response = client.send(request, stream=True)
+            deadline = time.monotonic() + timeout
             try:
-                text = b""
-                if not response.is_success:
-                    for chunk in response.iter_bytes():
-                        text += chunk
-                        if len(text) >= _ERROR_BODY:
-                            break
+                text = b""  # a short answer is read whole, so the connection can be reused
+                for chunk in response.iter_bytes():
+                    text += chunk
+                    if len(text) >= _ERROR_BODY or time.monotonic() > deadline:
+                        break
                 return Response(response.status_code, dict(response.headers),
                                 text[:_ERROR_BODY].decode("utf-8", "replace"))
             finally:
