@@ -605,7 +605,16 @@ def eval_command(
 
 def _register_extensions() -> None:
     """Command groups that live in their own modules, so each stays small."""
-    from custodes import cli_audit, cli_changes, cli_datasets, cli_review, cli_train, cli_watch, cli_web
+    from custodes import (
+        cli_alerts,
+        cli_audit,
+        cli_changes,
+        cli_datasets,
+        cli_review,
+        cli_train,
+        cli_watch,
+        cli_web,
+    )
 
     cli_datasets.register(app)
     cli_train.register(app)
@@ -614,6 +623,7 @@ def _register_extensions() -> None:
     cli_review.register(app)
     cli_changes.register(app)
     cli_watch.register(app)
+    cli_alerts.register(app)
 
 
 _register_extensions()
