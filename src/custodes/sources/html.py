@@ -44,6 +44,9 @@ def document_from_html(html: str, *, source: str, locator: str, size: int,
     result = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=True,
         favor_precision=True, prune_xpath=_BOILERPLATE_XPATHS,
+        # the page's date markup only: a year in the article's text is not its publication date,
+        # and the fallback text search (dateparser) cost more than the rest of the page's reading
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = getattr(result, "text", None) if result is not None else None
     if not text or len(text.split()) < _MIN_WORDS:
