@@ -109,6 +109,16 @@ def fetch_error(f: Fetcher, url: str, **kwargs: str) -> FetchError:
 
 # -- plain responses and conditional GET -----------------------------------------------------------
 
+def test_the_user_agent_carries_the_operators_contact(monkeypatch: pytest.MonkeyPatch) -> None:
+    from custodes.sources.fetch import user_agent
+
+    monkeypatch.setenv("CUSTODES_CONTACT", "mailto:desk@example.org")
+    assert user_agent().endswith("; +mailto:desk@example.org)")
+    assert FetchPolicy().user_agent == user_agent()
+    monkeypatch.delenv("CUSTODES_CONTACT")
+    assert "+" not in user_agent()
+
+
 def test_a_200_returns_body_type_charset_validators_and_sends_an_honest_user_agent(srv: FixtureServer) -> None:
     srv.route("/feed.xml", Reply(body=b"<rss version='2.0'/>", content_type="application/rss+xml; charset=UTF-8",
                                  headers={"ETag": '"v1"', "Last-Modified": LAST_MODIFIED}))
@@ -120,7 +130,8 @@ def test_a_200_returns_body_type_charset_validators_and_sends_an_honest_user_age
     assert result.final_url == result.url == srv.url("/feed.xml")
     assert result.redirects == [] and result.attempts == 1 and not result.not_modified
     for request in srv.requests:  # robots.txt and the feed
-        assert request.headers["user-agent"].startswith(f"custodes/{__version__} (+https://")
+        assert request.headers["user-agent"].startswith(f"custodes/{__version__} (")
+        assert "robots.txt" in request.headers["user-agent"]
     assert [r.path for r in srv.requests] == ["/robots.txt", "/feed.xml"]
     assert srv.hits("/feed.xml")[0].headers["accept-encoding"] == "gzip, deflate"
     assert f.stats.requests == 2 and f.stats.bytes_received == len(b"<rss version='2.0'/>")

@@ -18,6 +18,7 @@ resolution is the injector's responsibility.
 from __future__ import annotations
 
 import email.utils
+import os
 import random
 import threading
 import time
@@ -36,8 +37,17 @@ from custodes.sources.decompress import CappedDecoder, DecodeError, TooLarge
 from custodes.sources.guarded_transport import GuardedTransport
 from custodes.sources.politeness import HostLimiter
 
-USER_AGENT = (f"custodes/{__version__} (+https://github.com/custodes-project/custodes; "
-              "watches public reporting on surveillance technology)")
+CONTACT_ENV = "CUSTODES_CONTACT"  # a URL or e-mail address site operators can reach the operator at
+
+
+def user_agent() -> str:
+    """custodes/VERSION, what it does, and the operator's contact when $CUSTODES_CONTACT gives one."""
+    contact = os.environ.get(CONTACT_ENV, "").strip()
+    return (f"custodes/{__version__} (reads public reporting on surveillance technology; obeys robots.txt"
+            + (f"; +{contact})" if contact else ")"))
+
+
+USER_AGENT = user_agent()
 ROBOTS_AGENT = "custodes"  # the token robots.txt groups are matched against
 ROBOTS_TTL_SECONDS = 24 * 3600  # as Google caches robots.txt
 ROBOTS_RETRY_SECONDS = 3600
@@ -65,7 +75,7 @@ class FetchPolicy:
     max_retry_after: float = 300.0  # a longer Retry-After gives up (kind "rate_limited") instead of sleeping
     per_host_delay: float = 1.0  # min seconds between request starts to one host (Crawl-delay raises it)
     per_host_concurrency: int = 2
-    user_agent: str = USER_AGENT
+    user_agent: str = field(default_factory=user_agent)
     allow_private: bool = False
     obey_robots: bool = True
     allowed_types: tuple[str, ...] = DEFAULT_TYPES
