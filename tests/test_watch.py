@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from custodes.analyse import after_run, after_store
+from custodes.index.changes import publish_delta
 from custodes.ingest import Ingestor
 from custodes.sources.fetch import Fetcher, FetchPolicy
 from custodes.store.schema import deployments, documents, watch_items
@@ -208,6 +209,26 @@ def test_a_changed_page_supersedes_what_it_said_before(engine: Engine, site: Fix
         extras = [json.loads(e) for e in conn.execute(select(documents.c.extra)).scalars() if e]
     assert "SRB" not in countries and "KEN" in countries
     assert sum(1 for e in extras if e.get("superseded_by")) == 1
+
+
+def test_a_truncated_page_is_held_back_by_the_shrink_guard(engine: Engine, site: FixtureServer,
+                                                          tmp_path: Path) -> None:
+    page = "/tracker.html"
+    both = (ARTICLES["/news/kenya-cameras.html"][1] + " " + ARTICLES["/news/serbia-lamps.html"][1])
+    site.route(page, Reply(body=article_html("Camera tracker", both)))
+    watch_feed(engine, site.url(page), name="tracker", kind="page")
+    watcher = make_watcher(engine)
+    watcher.run_due()
+    with engine.connect() as conn:
+        first = publish_delta(conn, trigger="watch", deltas_dir=tmp_path)
+    assert first.status == "published" and first.plan.added >= 2
+    site.route(page, Reply(body=article_html("Camera tracker", ARTICLES["/news/kenya-cameras.html"][1])))
+    watcher.run_due(every=True)
+    with engine.connect() as conn:
+        held = publish_delta(conn, trigger="watch", deltas_dir=tmp_path)
+        assert held.status == "blocked" and "tracker" in (held.blocked_reason or "")
+        forced = publish_delta(conn, trigger="watch", deltas_dir=tmp_path, force=True)
+    assert forced.status == "published" and forced.plan.deleted >= 1
 
 
 def test_cli_refuses_loopback_by_default_and_fetches_it_with_allow_private(tmp_path: Path,
