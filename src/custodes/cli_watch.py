@@ -266,7 +266,10 @@ def _after_round(engine: Any, run: WatchRun, db: Path | None, deltas_dir: Path |
 
     console.print(f"{len(run.sources)} source(s) visited, {run.stored} new document(s)"
                   + (", stopped early" if run.stopped else ""))
-    publish_after_run(db, "watch", force=force, deltas=deltas_dir)
+    if run.changed_deployments or force:
+        publish_after_run(db, "watch", force=force, deltas=deltas_dir)
+    else:  # every other writer (ingest, extract, review) publishes after itself
+        console.print("no new documents: no delta to publish")
     report = deliver_alerts(engine, allow_private=allow_private)
     if report.delivered or report.failed or report.pending:
         console.print(f"alerts: {report.delivered} delivered, {report.failed} failed, {report.pending} pending",

@@ -79,6 +79,11 @@ class WatchRun:
         return sum(s.stored for s in self.sources)
 
     @property
+    def changed_deployments(self) -> bool:
+        """Whether this round can have changed deployments (a new document or a superseded page)."""
+        return any(s.stored for s in self.sources)
+
+    @property
     def failed_sources(self) -> int:
         return sum(1 for s in self.sources if s.error)
 
