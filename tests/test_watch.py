@@ -284,6 +284,7 @@ def test_watch_loop_stops_cleanly_on_sigterm(tmp_path: Path, site: FixtureServer
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 0, errs
+    assert proc.returncode == 0, (out, errs)
+    assert "stopping after the current document" in errs
     listed = json.loads(run_cli("sources", "list", "--json", db=db).stdout)
-    assert listed[0]["items_total"] == 1
+    assert listed[0]["items_total"] == 1, (out, errs, listed)
