@@ -13,21 +13,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-EXIT_USAGE = 2
+from custodes.cli_common import DbOpt
+from custodes.cli_common import fail as _fail
+
 alerts_app = typer.Typer(help="Be told when deployments you care about are added, changed or deleted.",
                          no_args_is_help=True, rich_markup_mode="rich")
-DbOpt = Annotated[Path | None, typer.Option(
-    "--db", help="SQLite database file [default: $CUSTODES_DB or ./custodes.db]")]
 AllowPrivate = Annotated[bool, typer.Option(
     "--allow-private", help="Allow webhooks on loopback and private addresses (tests, intranets).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
 
-
-def _fail(message: str) -> typer.Exit:
-    from custodes.cli import err
-
-    err.print(f"[red]error[/red]: {escape(message)}")
-    return typer.Exit(EXIT_USAGE)
 
 
 def _now() -> str:

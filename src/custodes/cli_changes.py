@@ -13,11 +13,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from custodes.cli_common import DbOpt
+
 EXIT_BLOCKED = 3  # the shrink guard stopped the delta
 changes_app = typer.Typer(help="The change feed: numbered deltas of deployments (ADD, MOD, DEL).",
                           no_args_is_help=True, rich_markup_mode="rich")
-DbOpt = Annotated[Path | None, typer.Option(
-    "--db", help="SQLite database file [default: $CUSTODES_DB or ./custodes.db]")]
 DeltasOpt = Annotated[Path | None, typer.Option(
     "--deltas", help="Folder of delta files [default: $CUSTODES_DELTAS or deltas/ next to the database]")]
 

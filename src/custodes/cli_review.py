@@ -14,18 +14,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-EXIT_USAGE = 2
+from custodes.cli_common import DbOpt
+from custodes.cli_common import fail as _fail
+
 review_app = typer.Typer(help="Accept, reject and correct claims; every decision is kept.",
                          no_args_is_help=True, rich_markup_mode="rich")
-DbOpt = Annotated[Path | None, typer.Option(
-    "--db", help="SQLite database file [default: $CUSTODES_DB or ./custodes.db]")]
 
-
-def _fail(message: str) -> typer.Exit:
-    from custodes.cli import err
-
-    err.print(f"[red]error[/red]: {escape(message)}")
-    return typer.Exit(EXIT_USAGE)
 
 
 @review_app.command("list")

@@ -18,22 +18,16 @@ from rich.live import Live
 from rich.markup import escape
 from rich.table import Table
 
+from custodes.cli_common import DbOpt
+from custodes.cli_common import fail as _fail
+
 if TYPE_CHECKING:
     from custodes.store.watch import WatchedSource
     from custodes.watch import SourceRun, WatchRun
 
-EXIT_USAGE = 2
 sources_app = typer.Typer(help="Feeds, sitemaps and pages that `custodes watch` polls, and their health.",
                           no_args_is_help=True, rich_markup_mode="rich")
-DbOpt = Annotated[Path | None, typer.Option(
-    "--db", help="SQLite database file [default: $CUSTODES_DB or ./custodes.db]")]
 
-
-def _fail(message: str) -> typer.Exit:
-    from custodes.cli import err
-
-    err.print(f"[red]error[/red]: {escape(message)}")
-    return typer.Exit(EXIT_USAGE)
 
 
 def _default_name(url: str) -> str:

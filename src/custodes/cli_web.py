@@ -14,13 +14,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from custodes.cli_common import DbOpt
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 err = Console(stderr=True)
 out = Console()
-DbOpt = Annotated[Path | None, typer.Option(
-    "--db", help="SQLite database file (default: $CUSTODES_DB, else ./custodes.db).")]
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
