@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import re
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -20,7 +21,7 @@ from typing import Any
 
 import py3langid
 from sqlalchemy import Engine
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RootTransaction
 from sqlalchemy.exc import IntegrityError
 
 from custodes.ids import document_id, normalise_text
@@ -33,7 +34,7 @@ from custodes.resolve.near_duplicates import (
 )
 from custodes.sources import Planned, ReadFailure, SourceDocument, read_planned
 from custodes.sources.jsonl import JsonlReader
-from custodes.store.db import retry_when_locked
+from custodes.store.db import retry_when_locked, take_write_lock
 from custodes.store.documents import (
     StoredDocument,
     insert_document,
@@ -80,6 +81,8 @@ EventSink = Callable[[IngestEvent], None]
 
 SMALL_INPUT = 50  # documents: below this a worker pool costs more than it saves
 BATCH = 8  # documents sent to a worker at once: fewer, larger messages
+WRITE_BATCH = 32  # documents per transaction in a run (`store_one` keeps one each)
+WRITE_BATCH_SECONDS = 1.0  # nor longer than this: other writers wait, events are held
 WINDOW_PER_WORKER = 4  # batches in flight per worker: bounds memory on a huge JSON Lines file
 
 
@@ -147,26 +150,20 @@ class Ingestor:
         """Ingest every planned input; `workers` > 1 prepares documents in that many processes."""
         summary = IngestSummary()
 
-        def apply(step: _Step, prepared: Prepared | str | None = None) -> None:
-            if step.event is not None:
-                event = step.event
-            elif step.source is not None:
-                event = self._store(conn, step.source, step.text, step.doc_id, prepared)
-            else:  # the rest of a file's bytes
-                _advance(on_progress, step.progress)
-                return
+        def emit(event: IngestEvent) -> None:
             summary.counts[event.kind] += 1
             on_event(event)
-            _advance(on_progress, step.progress)
 
         planned = list(planned)
         steps = self._steps(planned, summary)
         with self.engine.connect() as conn:
+            writer = _BatchWriter(self, conn, emit, on_progress)
             if workers > 1 and _document_estimate(planned) >= SMALL_INPUT:
-                self._run_parallel(steps, apply, workers)
+                self._run_parallel(steps, writer.add, workers)
             else:
                 for step in steps:
-                    apply(step)
+                    writer.add(step, None)
+            writer.commit()
             if self.after_run is not None:
                 after_run = self.after_run
                 retry_when_locked(lambda: after_run(conn))
@@ -243,8 +240,9 @@ class Ingestor:
         return self._store(conn, source, text, document_id(text), None)
 
     def _store(self, conn: Connection, source: SourceDocument, text: str, doc_id: str,
-               prepared: Prepared | str | None) -> IngestEvent:
-        """Store a normalised document, prepared by a worker or (when None) here."""
+               prepared: Prepared | str | None, *, in_batch: bool = False) -> IngestEvent:
+        """Store a normalised document, prepared by a worker or (when None) here: in a
+        transaction of its own, or (`in_batch`) in a savepoint of the caller's transaction."""
         unchanged = IngestEvent("unchanged", source.locator, document_id=doc_id, title=source.title)
         if doc_id in self.index:  # the index holds every stored id, loaded at start
             return unchanged
@@ -258,7 +256,10 @@ class Ingestor:
             match = self.index.best_match(sig)
             group_id = match.group_id if match else doc_id
             stored = build_stored_document(source, text, doc_id, group_id, ready.lang)
-            retry_when_locked(lambda: self._write(conn, stored, ready))
+            if in_batch:
+                self._write(conn, stored, ready, nested=True)
+            else:
+                retry_when_locked(lambda: self._write(conn, stored, ready))
         except IntegrityError:  # another process stored the same text meanwhile
             return unchanged
         except Exception as exc:  # one bad document must not stop the batch
@@ -271,14 +272,96 @@ class Ingestor:
         return IngestEvent("stored", source.locator, document_id=doc_id, group_id=group_id,
                            title=stored.title)
 
-    def _write(self, conn: Connection, stored: StoredDocument, prepared: Prepared) -> None:
-        """The document, its signature and its analysis: one transaction."""
-        with conn.begin():
+    def _write(self, conn: Connection, stored: StoredDocument, prepared: Prepared, *,
+               nested: bool = False) -> None:
+        """The document, its signature and its analysis: together or not at all."""
+        with conn.begin_nested() if nested else conn.begin():
             insert_document(conn, stored, prepared.signature, NUM_PERM)
             if self.analysis is not None:
                 self.analysis.store(conn, stored, prepared.analysed)
             if self.after_store is not None:
                 self.after_store(conn, stored)
+
+
+class _BatchWriter:
+    """Stores a run's documents several to a transaction, as a commit (FTS5 writes its index
+    then) costs more than storing a document. Each document has a savepoint of its own, so a bad
+    one is left out alone; its event, and every later one, is reported once the transaction is
+    committed, so a killed run has stored everything it reported, each document with its claims.
+    """
+
+    def __init__(self, ingestor: Ingestor, conn: Connection, emit: EventSink,
+                 on_progress: Callable[[int], None] | None) -> None:
+        self.ingestor = ingestor
+        self.conn = conn
+        self.emit = emit
+        self.on_progress = on_progress
+        self.transaction: RootTransaction | None = None
+        self.opened = 0.0
+        # documents in the open transaction, with where their event is held
+        self.written: list[tuple[_Step, Prepared | str | None, int]] = []
+        self.held: list[tuple[IngestEvent | None, int]] = []  # events and progress to report
+
+    def add(self, step: _Step, prepared: Prepared | str | None) -> None:
+        if step.source is None:
+            self.held.append((step.event, step.progress))
+        elif step.doc_id in self.ingestor.index:
+            self.held.append((self._unchanged(step), step.progress))
+        else:
+            if self.transaction is None:
+                self.transaction = retry_when_locked(self._begin)
+                self.opened = time.monotonic()
+            self.written.append((step, prepared, len(self.held)))
+            event = self.ingestor._store(self.conn, step.source, step.text, step.doc_id, prepared,
+                                         in_batch=True)
+            self.held.append((event, step.progress))
+        if self.transaction is None:
+            self._report()
+        elif len(self.written) >= WRITE_BATCH or time.monotonic() - self.opened >= WRITE_BATCH_SECONDS:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the open transaction, then report what it holds."""
+        if self.transaction is not None:
+            transaction, self.transaction = self.transaction, None
+            try:
+                transaction.commit()
+            except Exception:  # nothing of it is stored: store its documents one by one instead
+                if transaction.is_active:
+                    transaction.rollback()
+                self._one_by_one()
+        self.written = []
+        self._report()
+
+    def _begin(self) -> RootTransaction:
+        transaction = self.conn.begin()
+        try:
+            take_write_lock(self.conn)
+        except BaseException:
+            transaction.rollback()
+            raise
+        return transaction
+
+    def _one_by_one(self) -> None:
+        for step, _prepared, at in self.written:
+            event = self.held[at][0]
+            if event is not None and event.kind in ("stored", "near_duplicate"):
+                self.ingestor.index.remove(step.doc_id)
+        for step, prepared, at in self.written:
+            assert step.source is not None
+            event = self.ingestor._store(self.conn, step.source, step.text, step.doc_id, prepared)
+            self.held[at] = (event, self.held[at][1])
+
+    def _unchanged(self, step: _Step) -> IngestEvent:
+        assert step.source is not None
+        return IngestEvent("unchanged", step.source.locator, document_id=step.doc_id, title=step.source.title)
+
+    def _report(self) -> None:
+        held, self.held = self.held, []
+        for event, progress in held:
+            if event is not None:
+                self.emit(event)
+            _advance(self.on_progress, progress)
 
 
 def _no_text(source: SourceDocument) -> IngestEvent:
