@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from custodes.analyse import EXTRACTION, after_run
 from custodes.config import DEFAULT_MAX_BYTES
-from custodes.ingest import SMALL_INPUT, IngestEvent, Ingestor, _document_estimate
+from custodes.ingest import SMALL_INPUT, Analysis, IngestEvent, Ingestor, _document_estimate
 from custodes.sources import plan_inputs
 from custodes.store.db import open_database
 from tests.helpers import ROOT, synthetic_corpus
@@ -129,3 +129,35 @@ def test_two_concurrent_ingests_and_a_reader(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("SELECT count(*) FROM stale_deployments").scalar() == 0
         assert conn.exec_driver_sql(
             "SELECT count(*) FROM claims WHERE deployment_id NOT IN (SELECT id FROM deployments)").scalar() == 0
+
+
+def _count_words(text: str, extra: dict[str, Any]) -> int:
+    return len(text.split())
+
+
+def _store_or_refuse(conn: Any, doc: Any, words: int) -> None:
+    if "refuse-me" in doc.text:  # after the document's row was written in this batch
+        raise ValueError("refused by the test")
+
+
+REFUSING = Analysis(compute=_count_words, store=_store_or_refuse)
+
+
+def test_a_document_failing_mid_batch_leaves_nothing_and_the_rest_is_stored(tmp_path: Path) -> None:
+    corpus = corpus_with_duplicates(tmp_path / "c.jsonl", 80)
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    lines.insert(5, json.dumps({"id": "bad", "text": "This one says refuse-me and is long enough to keep."}))
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for workers in (1, 2):
+        engine = open_database(tmp_path / f"{workers}.db")
+        events: list[IngestEvent] = []
+        Ingestor(engine, max_bytes=DEFAULT_MAX_BYTES, analysis=REFUSING).run(
+            plan_inputs([str(corpus)]), events.append, workers=workers)
+        failed = [e for e in events if e.kind == "failed"]
+        assert [(e.locator.rsplit(":", 1)[-1], e.reason) for e in failed] == [
+            ("6", "could not store: refused by the test")]
+        with engine.connect() as conn:
+            stored = conn.exec_driver_sql("SELECT count(*) FROM documents").scalar()
+            refused = conn.exec_driver_sql("SELECT count(*) FROM documents WHERE text LIKE '%refuse-me%'").scalar()
+            signatures = conn.exec_driver_sql("SELECT count(*) FROM minhash_signatures").scalar()
+        assert (stored, refused, signatures) == (80 + 9, 0, 80 + 9)

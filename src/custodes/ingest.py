@@ -308,6 +308,8 @@ class _BatchWriter:
         elif step.doc_id in self.ingestor.index:
             self.held.append((self._unchanged(step), step.progress))
         else:
+            if prepared is None:  # prepared here, before the write lock is taken
+                prepared = _prepare_or_say_why(step, self.ingestor.analysis)
             if self.transaction is None:
                 self.transaction = retry_when_locked(self._begin)
                 self.opened = time.monotonic()
@@ -364,6 +366,14 @@ class _BatchWriter:
             _advance(self.on_progress, progress)
 
 
+def _prepare_or_say_why(step: _Step, analysis: Analysis | None) -> Prepared | str:
+    assert step.source is not None
+    try:
+        return prepare(step.text, step.source.lang, step.source.extra, analysis)
+    except Exception as exc:  # reported by `_store`, as a worker's failure is
+        return str(exc)
+
+
 def _no_text(source: SourceDocument) -> IngestEvent:
     return IngestEvent("failed", source.locator, reason="no text after normalisation")
 
@@ -402,8 +412,8 @@ def _prepare_batch(jobs: list[tuple[str, str | None, dict[str, Any]]]) -> list[P
     for text, lang, extra in jobs:
         try:
             out.append(prepare(text, lang, extra, _worker_analysis))
-        except Exception as exc:
-            out.append(str(exc))  # as `_store` words an exception raised here
+        except Exception as exc:  # reported by `_store` as "could not store: <message>"
+            out.append(str(exc))
     return out
 
 
