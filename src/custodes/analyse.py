@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
@@ -18,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from custodes.extract import EXTRACTOR_VERSION, extract
 from custodes.extract.model import Deployment
+from custodes.ingest import Analysis
 from custodes.resolve.countries import Gazetteer
 from custodes.resolve.vendors import VendorRegistry
 from custodes.store.claims import (
@@ -95,19 +97,46 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def extract_document(conn: Connection, doc: StoredDocument) -> int:
-    """Extract one stored document and replace its claims; the caller owns the transaction.
+@dataclass(frozen=True)
+class Extraction:
+    """What the extractor found in one text: plain data, so a worker process can send it back."""
 
-    Returns the number of claims the document now has. A watched page's earlier version that a
+    records: list[ClaimRecord]
+    mentions: list[MentionRecord]
+
+
+def compute_extraction(text: str, extra: dict[str, object]) -> Extraction:
+    """The costly, pure half of extraction: no database. A watched page's earlier version that a
     newer one superseded states nothing any more: it keeps its text (what the page once said)
-    but no claims, whatever the extractor would find.
-    """
-    superseded = bool(doc.extra.get("superseded_by"))
-    records = [] if superseded else [to_claim_record(dep) for dep in extract(doc.text)]
+    but no claims, whatever the extractor would find."""
+    superseded = bool(extra.get("superseded_by"))
+    records = [] if superseded else [to_claim_record(dep) for dep in extract(text)]
+    return Extraction(records, find_mentions(text))
+
+
+def store_extraction(conn: Connection, doc: StoredDocument, extraction: Extraction) -> int:
+    """Replace the document's claims with an extraction; the caller owns the transaction.
+    Returns the number of claims the document now has."""
     replace_document_claims(
-        conn, doc.id, records, find_mentions(doc.text), extractor_version=EXTRACTOR_VERSION,
+        conn, doc.id, extraction.records, extraction.mentions, extractor_version=EXTRACTOR_VERSION,
         reference_version=reference_version(), now=now_iso())
-    return len(records)
+    return len(extraction.records)
+
+
+def warm_up_extraction() -> None:
+    """Load the vocabularies, the gazetteer and the model once, before the first document."""
+    extract("")
+    Gazetteer.default()
+    VendorRegistry.default()
+    reference_version()
+
+
+EXTRACTION = Analysis(compute=compute_extraction, store=store_extraction, warm_up=warm_up_extraction)
+
+
+def extract_document(conn: Connection, doc: StoredDocument) -> int:
+    """Extract one stored document and replace its claims; the caller owns the transaction."""
+    return store_extraction(conn, doc, compute_extraction(doc.text, doc.extra))
 
 
 def after_store(conn: Connection, doc: StoredDocument) -> None:

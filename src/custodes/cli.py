@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -103,10 +104,14 @@ def ingest(
     no_extract: Annotated[
         bool, typer.Option("--no-extract", help="Store documents only; run `custodes extract` later.")
     ] = False,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Processes that extract documents (default: one "
+                                 "per core); the stored result is the same for any number.")
+    ] = None,
 ) -> None:
     """Read documents into the database and extract the deployments they state.
 
-    Example: [bold]custodes ingest reports/ news.jsonl page.html --db custodes.db[/bold]
+    Example: [bold]custodes ingest reports/ news.jsonl page.html --db custodes.db --workers 2[/bold]
     """
     from custodes.ingest import IngestEvent, Ingestor
     from custodes.sources import plan_inputs
@@ -115,9 +120,9 @@ def ingest(
     planned = plan_inputs(paths)
     ingestor = Ingestor(engine, max_bytes=max_bytes)
     if not no_extract:
-        from custodes.analyse import after_run, after_store
+        from custodes.analyse import EXTRACTION, after_run
 
-        ingestor = Ingestor(engine, max_bytes=max_bytes, after_store=after_store, after_run=after_run)
+        ingestor = Ingestor(engine, max_bytes=max_bytes, analysis=EXTRACTION, after_run=after_run)
     total = sum(item.size for item in planned)
 
     def on_event(event: IngestEvent) -> None:
@@ -133,7 +138,8 @@ def ingest(
     )
     with progress:
         task = progress.add_task("ingest", total=total or None)
-        summary = ingestor.run(planned, on_event, lambda n: progress.advance(task, n))
+        summary = ingestor.run(planned, on_event, lambda n: progress.advance(task, n),
+                               workers=workers or os.cpu_count() or 1)
     _print_ingest_summary(summary, log_json)
     if not no_extract:
         from custodes.cli_changes import publish_after_run
@@ -174,7 +180,8 @@ def demo(
     from custodes.cli_datasets import import_command
     from custodes.sample import ARTICLES
 
-    ingest(paths=[str(ARTICLES)], db=db, max_bytes=DEFAULT_MAX_BYTES, log_json=False, no_extract=False)
+    ingest(paths=[str(ARTICLES)], db=db, max_bytes=DEFAULT_MAX_BYTES, log_json=False, no_extract=False,
+           workers=None)
     extract(db=db, everything=False)  # documents stored by an older extractor are brought up to date
     import_command(name=None, path=None, all_=True, version=None, force=False, verbose=False,
                    as_json=False, db=db)

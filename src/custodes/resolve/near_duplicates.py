@@ -86,6 +86,11 @@ class NearDuplicateIndex:
         self._entries[document_id] = (group_id, sig)
         self._lsh.insert(document_id, sig)
 
+    def remove(self, document_id: str) -> None:
+        """Forget a document whose transaction did not commit."""
+        if self._entries.pop(document_id, None) is not None:
+            self._lsh.remove(document_id)
+
     def load(self, rows: Iterable[tuple[str, str, bytes]]) -> None:
         """Rows of (document id, group id, signature bytes) from the store."""
         for document_id, group_id, data in rows:

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from custodes.extract.model import supplier_key as extract_supplier_key
 from custodes.ids import stable_id
+from custodes.store.db import take_write_lock
 from custodes.store.history import record_claims, record_deployments
 from custodes.store.reviews import (
     ACCEPTED,
@@ -127,6 +128,7 @@ def replace_document_claims(conn: Connection, document_id: str, records: Sequenc
     unchanged (`custodes.store.reviews`). The caller owns the transaction, so claims, mentions,
     history and the deployment queue move together.
     """
+    take_write_lock(conn)  # the old claims read here must be the ones replaced
     old = {row.id: row for row in conn.execute(_OLD_CLAIMS, {"doc": document_id})}
     affected = {row.deployment_id for row in old.values()}
     conn.execute(_DELETE_CLAIMS, {"doc": document_id})
@@ -181,11 +183,17 @@ def queue_stale_deployments(conn: Connection, deployment_ids: Iterable[str]) -> 
 
 
 def refresh_stale_deployments(conn: Connection, now: str) -> int:
-    """Recompute every queued deployment once and empty the queue; the caller owns the transaction."""
+    """Recompute every queued deployment once and take it off the queue; the caller owns the
+    transaction.
+
+    The write lock is taken before the queue and the claims are read, so a writer in another
+    process cannot add a claim (or queue a deployment) between this read and the queue's emptying.
+    """
+    take_write_lock(conn)
     queued = list(conn.execute(select(stale_deployments.c.deployment_id)).scalars())
     if queued:
         refresh_deployments(conn, queued, now)
-        conn.execute(delete(stale_deployments))
+        conn.execute(delete(stale_deployments))  # the lock held since the read: nothing new queued
     return len(queued)
 
 

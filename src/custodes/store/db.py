@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -11,8 +14,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 10_000
+LOCKED_ATTEMPTS = 6  # with the busy timeout, a writer waits about a minute before it gives up
+T = TypeVar("T")
 
 
 def sqlite_url(path: Path) -> str:
@@ -20,7 +27,13 @@ def sqlite_url(path: Path) -> str:
 
 
 def create_sqlite_engine(path: Path) -> Engine:
-    """WAL lets readers (the web app, datasette) work while an ingest writes."""
+    """WAL lets readers (the web app, datasette) work while an ingest writes.
+
+    Write transactions begin IMMEDIATE: the write lock is taken when the transaction starts,
+    where SQLite's busy timeout makes a second writer wait. A DEFERRED transaction that read
+    first and then writes would instead fail at once ("database is locked") when another
+    writer got in between, as waiting cannot make its snapshot current.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(sqlite_url(path))
 
@@ -30,10 +43,42 @@ def create_sqlite_engine(path: Path) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
+        # the driver begins a transaction before the first INSERT/UPDATE/DELETE: make it IMMEDIATE
+        dbapi_conn.isolation_level = "IMMEDIATE"
 
     return engine
+
+
+def take_write_lock(conn: Connection) -> None:
+    """Begin the write transaction now, so what this transaction reads next is what it writes
+    over: no other writer can commit in between. The caller owns the transaction."""
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is not None and not getattr(dbapi, "in_transaction", True):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_locked(exc: BaseException) -> bool:
+    """SQLite's answer when another writer held the lock for longer than the busy timeout."""
+    text = str(getattr(exc, "orig", exc))
+    return isinstance(exc, OperationalError) and ("database is locked" in text or "database is busy" in text)
+
+
+def retry_when_locked(unit: Callable[[], T], *, attempts: int = LOCKED_ATTEMPTS, pause: float = 0.2) -> T:
+    """Run a unit of work (one transaction) again while another writer keeps the database locked.
+
+    A unit that failed this way wrote nothing (its transaction rolled back), so running it again
+    is safe; only the last attempt's error reaches the caller.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return unit()
+        except OperationalError as exc:
+            if attempt == attempts or not is_locked(exc):
+                raise
+            time.sleep(pause * attempt)
+    raise AssertionError("unreachable")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
