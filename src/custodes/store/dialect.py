@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.types import Boolean
+from sqlalchemy.types import Boolean, String, Text
 
 WRITE_LOCK_KEY = 0x637573746F646573  # "custodes": the advisory lock all custodes writers share
 _LOCK_SQL = f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"
@@ -101,3 +101,11 @@ def _json_array_has_postgres(element: JsonArrayHas, compiler: SQLCompiler, **kw:
 
     has = cast(element.column, JSONB).op("@>")(func.jsonb_build_array(bindparam(None, element.value, String())))
     return compiler.process(has, **kw)
+
+
+@compiles(String, "postgresql")
+def _unbounded_string(element: String, compiler: Any, **kw: Any) -> str:
+    """SQLite never enforced the lengths the schema gives strings (String(32) for a date, a
+    title's dataset version): on PostgreSQL they are plain VARCHAR too, so the same data fits
+    both."""
+    return "TEXT" if isinstance(element, Text) else "VARCHAR"
