@@ -41,8 +41,8 @@ console = Console()
 err = Console(stderr=True)
 
 DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="SQLite database file [default: $CUSTODES_DB or ./custodes.db]"),
+    str | None,
+    typer.Option("--db", help="SQLite database file or postgresql:// URL [default: $CUSTODES_DB or ./custodes.db]"),
 ]
 
 
@@ -60,7 +60,7 @@ def main(
     """custodes reads news and reports and keeps a record of surveillance deployments."""
 
 
-def _open(db: Path | None) -> Engine:
+def _open(db: str | Path | None) -> Engine:
     return open_database(resolve_db_path(db))
 
 
@@ -71,7 +71,7 @@ AsOfOption = Annotated[
 
 
 @contextmanager
-def _reading(db: Path | None, as_of: str | None = None) -> Iterator[Connection]:
+def _reading(db: str | Path | None, as_of: str | None = None) -> Iterator[Connection]:
     """A read connection on the database now, or as it stood at `as_of`."""
     from custodes.store.asof import as_of as shadowed
     from custodes.store.history import parse_as_of
@@ -498,12 +498,12 @@ def search(
 
     Example: [bold]custodes search "facial recognition"[/bold]
     """
-    from custodes.index.profiles import fts_query, search_evidence
+    from custodes.index.profiles import search_evidence
     from custodes.store.documents import search_documents
 
     if in_documents:
         with _open(db).connect() as conn:
-            found = search_documents(conn, fts_query(query), limit)
+            found = search_documents(conn, query, limit)
         if as_json:
             print(json.dumps([{"document_id": d, "title": t, "snippet": snip} for d, t, snip in found],
                              ensure_ascii=False, indent=2))

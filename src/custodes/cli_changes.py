@@ -22,14 +22,14 @@ DeltasOpt = Annotated[Path | None, typer.Option(
     "--deltas", help="Folder of delta files [default: $CUSTODES_DELTAS or deltas/ next to the database]")]
 
 
-def _deltas_dir(db: Path | None, deltas: Path | None) -> Path:
+def _deltas_dir(db: str | Path | None, deltas: Path | None) -> Path:
     from custodes.config import resolve_db_path
     from custodes.index.changes import default_deltas_dir
 
     return deltas or default_deltas_dir(resolve_db_path(db))
 
 
-def publish_after_run(db: Path | None, trigger: str, *, to_stderr: bool = False, force: bool = False,
+def publish_after_run(db: str | Path | None, trigger: str, *, to_stderr: bool = False, force: bool = False,
                       deltas: Path | None = None) -> None:
     """After a command that changed deployments: publish the delta, say so in one line. A blocked
     delta is reported (with how to force it) but does not fail the command.
@@ -152,7 +152,7 @@ def print_entries(entries: list) -> None:  # type: ignore[type-arg]
                       f"{escape(', '.join(e.tech))}", highlight=False)
 
 
-def diff_since_version(since: int, as_json: bool, db: Path | None) -> None:
+def diff_since_version(since: int, as_json: bool, db: str | Path | None) -> None:
     """`custodes diff --since VERSION`: the delta entries published after that version."""
     from custodes.cli import _open, console
     from custodes.index.changes import changes_since, delta_versions

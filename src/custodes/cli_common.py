@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
 EXIT_USAGE = 2
-DbOpt = Annotated[Path | None, typer.Option(
-    "--db", help="SQLite database file [default: $CUSTODES_DB or ./custodes.db]")]
+DbOpt = Annotated[str | None, typer.Option(
+    "--db", help="SQLite database file or postgresql:// URL [default: $CUSTODES_DB or ./custodes.db]")]
 
 
 def fail(message: str) -> typer.Exit:

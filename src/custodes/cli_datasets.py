@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from custodes.sources.datasets.runner import ImportReport
 
 DbOpt = Annotated[
-    Path | None,
-    typer.Option("--db", help="SQLite database file [default: $CUSTODES_DB or ./custodes.db]"),
+    str | None,
+    typer.Option("--db", help="SQLite database file or postgresql:// URL [default: $CUSTODES_DB or ./custodes.db]"),
 ]
 EXIT_REJECTED = 1
 EXIT_USAGE = 2

@@ -252,7 +252,7 @@ def _one_round(watcher: Any, names: list[str] | None, every: bool, console: Any)
         return watcher.run_due(names=names, every=every, on_source=on_source)  # type: ignore[no-any-return]
 
 
-def _after_round(engine: Any, run: WatchRun, db: Path | None, deltas_dir: Path | None, force: bool,
+def _after_round(engine: Any, run: WatchRun, db: str | Path | None, deltas_dir: Path | None, force: bool,
                  allow_private: bool, console: Any) -> None:
     """Publish what the round changed, then tell the subscribers."""
     from custodes.alerts.delivery import deliver_alerts

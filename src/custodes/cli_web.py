@@ -28,8 +28,9 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0 exposes it to the network).")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
-    db: Annotated[Path | None, typer.Option(
-        "--db", help="SQLite database file (default: $CUSTODES_DB, else ./custodes.db).")] = None,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="SQLite database file or postgresql:// URL (default: $CUSTODES_DB, else ./custodes.db).")]
+    = None,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
     review: Annotated[bool, typer.Option(
         "--review", help="Also serve the review pages at /review, for holders of a token made with "
@@ -84,13 +85,13 @@ The secret is printed once, when it is made; the database keeps only its SHA-256
 Example: [bold]custodes token create alice[/bold]""")
 
 
-def _tokens_engine(db: Path | None) -> Engine:
+def _tokens_engine(db: str | Path | None) -> Engine:
     """The database the tokens live in; refused when missing (a mistyped --db must not make a new one)."""
     from custodes.config import resolve_db_path
     from custodes.store.db import open_database
 
     path = resolve_db_path(db)
-    if not path.is_file():
+    if isinstance(path, Path) and not path.is_file():
         err.print(f"[red]error[/red]: no database at {escape(str(path))}; give --db PATH (or set $CUSTODES_DB)")
         raise typer.Exit(2)
     return open_database(path)

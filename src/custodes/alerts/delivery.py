@@ -26,12 +26,12 @@ from typing import Any
 
 import httpx
 from sqlalchemy import Engine, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from custodes import __version__
 from custodes.alerts.matching import Entry, entries_due
 from custodes.alerts.subscriptions import Alert, list_alerts
 from custodes.sources.netguard import RefusedURL, guard_url
+from custodes.store.dialect import insert_for
 from custodes.store.schema import alert_deliveries, deltas
 
 SIGNATURE_HEADER = "X-Custodes-Signature"
@@ -228,7 +228,7 @@ class _Run:
     def open_row(self, alert: Alert, version: int, entries: int) -> tuple[str, int]:
         """The log row of (alert, version), made pending if new: its state and attempts so far."""
         with self.engine.begin() as conn:
-            conn.execute(sqlite_insert(alert_deliveries)
+            conn.execute(insert_for(conn, alert_deliveries)
                          .values(alert_pk=alert.pk, version=version, entries=entries, state="pending", attempts=0)
                          .on_conflict_do_nothing(index_elements=["alert_pk", "version"]))
             row = conn.execute(select(alert_deliveries.c.state, alert_deliveries.c.attempts)

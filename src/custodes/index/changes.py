@@ -26,11 +26,8 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
-    exists,
-    false,
     func,
     insert,
-    literal_column,
     or_,
     select,
     tuple_,
@@ -38,8 +35,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from custodes.config import is_database_url
 from custodes.index.delta_files import write_delta_files
 from custodes.index.profiles import iter_deployments
+from custodes.store.db import take_write_lock
+from custodes.store.dialect import JsonArrayHas
 from custodes.store.reviews import COUNTED
 from custodes.store.schema import (
     claims,
@@ -79,10 +79,13 @@ def record_hash(record: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def default_deltas_dir(db_path: Path) -> Path:
-    """`$CUSTODES_DELTAS`, else a `deltas/` folder next to the database file."""
+def default_deltas_dir(db_path: Path | str) -> Path:
+    """`$CUSTODES_DELTAS`, else a `deltas/` folder next to the database file (in the current
+    folder for a PostgreSQL URL)."""
     env = os.environ.get(DELTAS_ENV_VAR)
-    return Path(env) if env else Path(db_path).resolve().parent / "deltas"
+    if env:
+        return Path(env)
+    return Path.cwd() / "deltas" if is_database_url(db_path) else Path(db_path).resolve().parent / "deltas"
 
 
 @dataclass
@@ -306,8 +309,7 @@ def publish_delta(conn: Connection, *, trigger: str, force: bool = False, deltas
         raise ValueError("publish_delta commits a transaction of its own: commit or roll back the "
                          "connection's open transaction first")
     with conn.begin():
-        # take SQLite's write lock before reading, so the plan and its write see the same record
-        conn.execute(delete(deltas).where(false()))
+        take_write_lock(conn)  # before reading, so the plan and its write see the same record
         plan = plan_delta(conn, threshold=threshold)
         if plan.empty:
             result = PublishResult("no changes", plan)
@@ -382,8 +384,7 @@ def vendor_condition(vendor: str) -> ColumnElement[bool]:
 
 
 def tech_condition(tech: str) -> ColumnElement[bool]:
-    each = func.json_each(delta_entries.c.tech).table_valued("value")
-    return exists(select(literal_column("1")).select_from(each).where(each.c.value == tech))
+    return JsonArrayHas(delta_entries.c.tech, tech)
 
 
 def changes_since(conn: Connection, since: int, *, country: str | None = None, vendor: str | None = None,

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from custodes.resolve.countries import Gazetteer
 from custodes.store.reviews import COUNTED, REVIEWED
 from custodes.store.schema import claims, deployments, documents
+from custodes.store.search import claims_fulltext
 
 
 def country_name(iso3: str) -> str:
@@ -206,17 +207,12 @@ class EvidenceHit:
 
 
 def search_evidence(conn: Connection, query: str, limit: int = 20) -> list[EvidenceHit]:
-    """FTS5 over evidence sentences, best match first."""
+    """Full-text search over evidence sentences (`custodes.store.search`), best match first."""
+    ft = claims_fulltext(conn)
+    snippet = ft.snippet("'['", "']'", 16)
     sql = text(
-        "SELECT c.id, c.document_id, c.country, c.supplier, "
-        "snippet(claims_fts, 0, '[', ']', ' … ', 16) AS snip, d.title, d.url "
-        "FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid "
+        f"SELECT c.id, c.document_id, c.country, c.supplier, {snippet} AS snip, d.title, d.url "
+        f"FROM {ft.source} "
         "JOIN documents d ON d.id = c.document_id "
-        "WHERE claims_fts MATCH :q AND c.review_state != 'rejected' ORDER BY rank LIMIT :limit")
-    return [EvidenceHit(*row) for row in conn.execute(sql, {"q": fts_query(query), "limit": limit})]
-
-
-def fts_query(user_text: str) -> str:
-    """Quote each word so that user input is never read as FTS5 syntax."""
-    words = [w.replace('"', '""') for w in user_text.split()]
-    return " ".join(f'"{w}"' for w in words) or '""'
+        f"WHERE {ft.condition} AND c.review_state != 'rejected' ORDER BY {ft.order} LIMIT :limit")
+    return [EvidenceHit(*row) for row in conn.execute(sql, {"q": ft.param(query), "limit": limit})]

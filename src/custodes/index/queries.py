@@ -17,11 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, and_, func, select, text
 from sqlalchemy.engine import Connection
 
-from custodes.index.profiles import DeploymentView, _attach_evidence, _view, country_name, fts_query
+from custodes.index.profiles import DeploymentView, _attach_evidence, _view, country_name
+from custodes.store.dialect import JsonArrayHas
 from custodes.store.schema import claims, deployments, documents
+from custodes.store.search import claims_fulltext
 
 STATUSES = ("deployed", "planned", "cancelled", "unknown")
 MAX_PAGE = 500
@@ -55,10 +57,7 @@ class DeploymentFilter:
         if self.supplier_country:
             out.append(d.supplier_country == self.supplier_country.upper())
         if self.category:
-            # tech is a JSON array of category ids; json_each matches whole ids only.
-            each = func.json_each(d.tech).table_valued("value")
-            out.append(exists(select(literal_column("1")).select_from(each)
-                              .where(each.c.value == self.category)))
+            out.append(JsonArrayHas(d.tech, self.category))  # whole category ids only
         if self.status:
             out.append(d.status == self.status)
         if self.year_from is not None:
@@ -244,17 +243,18 @@ def search_claims(conn: Connection, query: str, *, limit: int = 20, offset: int 
     the web page uses control characters that cannot occur in escaped HTML, then turns them
     into <mark> after escaping everything else.
     """
-    params = {"q": fts_query(query), "limit": limit, "offset": offset, "open": marks[0], "close": marks[1]}
+    ft = claims_fulltext(conn)
+    params = {"q": ft.param(query), "limit": limit, "offset": offset, "open": marks[0], "close": marks[1]}
     sql = text(
         "SELECT c.id, c.deployment_id, c.document_id, c.country, c.supplier, c.evidence_text, "
-        "snippet(claims_fts, 0, :open, :close, ' … ', 24) AS snip, d.title, d.url, d.published "
-        "FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid "
+        f"{ft.snippet(':open', ':close', 24)} AS snip, d.title, d.url, d.published "
+        f"FROM {ft.source} "
         "JOIN documents d ON d.id = c.document_id "
-        "WHERE claims_fts MATCH :q AND c.review_state != 'rejected' ORDER BY rank LIMIT :limit OFFSET :offset")
+        f"WHERE {ft.condition} AND c.review_state != 'rejected' ORDER BY {ft.order} LIMIT :limit OFFSET :offset")
     hits = [SearchHit(row[0], row[1], row[2], row[3], country_name(row[3]), row[4], row[5], row[6],
                       row[7], row[8], row[9])
             for row in conn.execute(sql, params)]
-    total = conn.execute(text("SELECT count(*) FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid "
-                              "WHERE claims_fts MATCH :q AND c.review_state != 'rejected'"),
+    total = conn.execute(text(f"SELECT count(*) FROM {ft.source} "
+                              f"WHERE {ft.condition} AND c.review_state != 'rejected'"),
                          {"q": params["q"]}).scalar_one()
     return hits, int(total)

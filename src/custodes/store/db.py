@@ -1,4 +1,5 @@
-"""Opening the database: SQLite in WAL mode by default, always migrated to the newest schema."""
+"""Opening the database: SQLite in WAL mode by default, or a PostgreSQL server given by URL;
+always migrated to the newest schema."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
+
+from custodes.config import DbTarget, is_database_url
+from custodes.store.dialect import create_postgres_engine, is_postgres_retryable, take_postgres_write_lock
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
@@ -54,15 +58,20 @@ def create_sqlite_engine(path: Path) -> Engine:
 def take_write_lock(conn: Connection) -> None:
     """Begin the write transaction now, so what this transaction reads next is what it writes
     over: no other writer can commit in between. The caller owns the transaction."""
+    if conn.dialect.name == "postgresql":
+        take_postgres_write_lock(conn)
+        return
     dbapi = conn.connection.dbapi_connection
     if dbapi is not None and not getattr(dbapi, "in_transaction", True):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def is_locked(exc: BaseException) -> bool:
-    """SQLite's answer when another writer held the lock for longer than the busy timeout."""
+    """SQLite's answer when another writer held the lock for longer than the busy timeout (or
+    PostgreSQL's when it rolled a transaction back to break a deadlock)."""
     text = str(getattr(exc, "orig", exc))
-    return isinstance(exc, OperationalError) and ("database is locked" in text or "database is busy" in text)
+    return isinstance(exc, OperationalError) and ("database is locked" in text or "database is busy" in text
+                                                  or is_postgres_retryable(exc))
 
 
 def retry_when_locked(unit: Callable[[], T], *, attempts: int = LOCKED_ATTEMPTS, pause: float = 0.2) -> T:
@@ -103,17 +112,26 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision`; a database from an older version upgrades in place."""
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            take_write_lock(conn)  # two processes opening a new database: one migrates, the other waits
         command.upgrade(alembic_config(conn), revision)
 
 
-def open_database(path: Path, *, migrate: bool = True) -> Engine:
-    """The one way the application opens its store.
+def create_store_engine(target: DbTarget) -> Engine:
+    """SQLite for a file path, PostgreSQL (psycopg 3) for a postgresql:// URL."""
+    if is_database_url(target):
+        return create_postgres_engine(str(target))
+    return create_sqlite_engine(Path(target))
+
+
+def open_database(path: DbTarget, *, migrate: bool = True) -> Engine:
+    """The one way the application opens its store: a SQLite file or a PostgreSQL URL.
 
     It also finishes what a killed run left: deployments queued for recomputation.
     """
     from custodes.store.claims import refresh_stale_deployments
 
-    engine = create_sqlite_engine(path)
+    engine = create_store_engine(path)
     if migrate:
         if current_revision(engine) != head_revision():
             upgrade(engine)

@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from custodes.store.schema import documents, minhash_signatures
+from custodes.store.search import documents_fulltext
 
 
 @dataclass
@@ -91,13 +92,14 @@ def group_members(conn: Connection, group_id: str) -> list[str]:
 
 
 def search_documents(conn: Connection, query: str, limit: int = 20) -> list[tuple[str, str | None, str]]:
-    """FTS5 match over title and text: (id, title, snippet). `query` is FTS5 syntax; quote user input."""
+    """Documents with every word of `query` in their title or text: (id, title, snippet), best first."""
+    ft = documents_fulltext(conn)
+    snippet = ft.snippet("'['", "']'", 12)
     sql = text(
-        "SELECT d.id, d.title, snippet(documents_fts, 1, '[', ']', ' … ', 12) "
-        "FROM documents_fts JOIN documents d ON d.pk = documents_fts.rowid "
-        "WHERE documents_fts MATCH :q ORDER BY rank LIMIT :limit"
+        f"SELECT d.id, d.title, {snippet} "
+        f"FROM {ft.source} WHERE {ft.condition} ORDER BY {ft.order} LIMIT :limit"
     )
-    return [(r[0], r[1], r[2]) for r in conn.execute(sql, {"q": query, "limit": limit})]
+    return [(r[0], r[1], r[2]) for r in conn.execute(sql, {"q": ft.param(query), "limit": limit})]
 
 
 @dataclass

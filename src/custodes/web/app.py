@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from custodes import __version__
+from custodes.config import is_database_url
 from custodes.web import api, audit_api, changes, pages
 from custodes.web.http import HttpHeadersMiddleware, ResponseCache
 from custodes.web.render import TEMPLATES, render
@@ -82,7 +83,7 @@ def _warm_up() -> None:
     geo.countries()
 
 
-def _review_state(path: Path) -> ReviewState:
+def _review_state(path: Path | str) -> ReviewState:
     """The review pages' writable engine and sessions. The file must already be a custodes
     database (checked read-only first); it is then migrated, which adds the token table."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -93,7 +94,7 @@ def _review_state(path: Path) -> ReviewState:
 
     ReadOnlyStore(path).engine.dispose()  # refuses a missing or foreign file before anything is written
     try:
-        engine = open_database(path.resolve())
+        engine = open_database(path if isinstance(path, str) else path.resolve())
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot open {path} for review (is it writable?): {exc}") from exc
     return ReviewState(engine, Sessions(engine))
@@ -105,8 +106,9 @@ def create_app(db_path: Path | str, *, response_cache: bool = True, review: bool
     `response_cache=False` renders every request (the load benchmark uses it to measure the
     uncached cost); ETags and 304s work either way. `review=True` adds the review pages.
     """
-    review_state = _review_state(Path(db_path)) if review else None
-    store = ReadOnlyStore(Path(db_path), code_token=code_token())
+    target: Path | str = db_path if is_database_url(db_path) else Path(db_path)
+    review_state = _review_state(target) if review else None
+    store = ReadOnlyStore(target, code_token=code_token())
     _warm_up()
     app = FastAPI(title="custodes", version=__version__, description=DESCRIPTION,
                   openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None)

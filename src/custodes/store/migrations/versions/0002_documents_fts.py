@@ -1,5 +1,8 @@
 """full-text index over documents (SQLite FTS5), kept in step by triggers
 
+On PostgreSQL a GIN index over the documents' tsvector plays the part; `custodes.store.search`
+queries it with the same expression.
+
 Revision ID: 0002
 Revises: 0001
 """
@@ -29,7 +32,14 @@ _TRIGGERS = (
 )
 
 
+_POSTGRES_INDEX = ("CREATE INDEX ix_documents_fts ON documents "
+                   "USING gin (to_tsvector('simple', coalesce(title, '') || ' ' || text))")
+
+
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(_POSTGRES_INDEX)
+        return
     op.execute(
         "CREATE VIRTUAL TABLE documents_fts USING fts5("
         "title, text, content='documents', content_rowid='pk', tokenize='unicode61')"
@@ -40,6 +50,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_documents_fts")
+        return
     for name in ("documents_fts_ai", "documents_fts_ad", "documents_fts_au"):
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.execute("DROP TABLE IF EXISTS documents_fts")

@@ -88,12 +88,15 @@ def upgrade() -> None:
     op.create_index("ix_claims_document_id", "claims", ["document_id"])
     op.create_index("ix_claims_deployment_id", "claims", ["deployment_id"])
     op.create_index("ix_claims_country", "claims", ["country"])
-    op.execute(
-        "CREATE VIRTUAL TABLE claims_fts USING fts5("
-        "evidence_text, content='claims', content_rowid='pk', tokenize='unicode61')"
-    )
-    for trigger in _CLAIMS_FTS_TRIGGERS:
-        op.execute(trigger)
+    if op.get_bind().dialect.name == "postgresql":  # a GIN index where SQLite has FTS5 (see 0002)
+        op.execute("CREATE INDEX ix_claims_fts ON claims USING gin (to_tsvector('simple', evidence_text))")
+    else:
+        op.execute(
+            "CREATE VIRTUAL TABLE claims_fts USING fts5("
+            "evidence_text, content='claims', content_rowid='pk', tokenize='unicode61')"
+        )
+        for trigger in _CLAIMS_FTS_TRIGGERS:
+            op.execute(trigger)
     op.create_table(
         "deployments",
         sa.Column("id", sa.String(32), primary_key=True),
@@ -123,9 +126,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("deployments")
-    for name in ("claims_fts_ai", "claims_fts_ad", "claims_fts_au"):
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    op.execute("DROP TABLE IF EXISTS claims_fts")
+    if op.get_bind().dialect.name != "postgresql":  # the GIN index goes with the table
+        for name in ("claims_fts_ai", "claims_fts_ad", "claims_fts_au"):
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+        op.execute("DROP TABLE IF EXISTS claims_fts")
     op.drop_table("claims")
     op.drop_table("mentions")
     op.drop_table("document_extractions")

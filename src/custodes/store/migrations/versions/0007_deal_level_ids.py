@@ -22,10 +22,12 @@ depends_on = None
 def upgrade() -> None:
     for table in ("claims", "deployments", "mentions", "document_extractions", "stale_deployments"):
         op.execute(f"DELETE FROM {table}")
-    op.execute("INSERT INTO claims_fts(claims_fts) VALUES ('rebuild')")
+    if op.get_bind().dialect.name == "sqlite":  # PostgreSQL's GIN index needs no rebuild
+        op.execute("INSERT INTO claims_fts(claims_fts) VALUES ('rebuild')")
 
 
 def downgrade() -> None:
     for table in ("claims", "deployments", "mentions", "document_extractions", "stale_deployments"):
         op.execute(f"DELETE FROM {table}")
-    op.execute("INSERT INTO claims_fts(claims_fts) VALUES ('rebuild')")
+    if op.get_bind().dialect.name == "sqlite":  # PostgreSQL's GIN index needs no rebuild
+        op.execute("INSERT INTO claims_fts(claims_fts) VALUES ('rebuild')")
