@@ -77,7 +77,7 @@ def busiest_country(db: str) -> str:
 
     from custodes.store.db import open_database
 
-    engine = open_database(Path(db)) if "://" not in db else open_database(db)  # type: ignore[arg-type]
+    engine = open_database(db if "://" in db else Path(db))
     with engine.connect() as conn:
         row = conn.execute(text("SELECT country, count(*) AS n FROM deployments GROUP BY country "
                                 "ORDER BY n DESC LIMIT 1")).first()
