@@ -28,11 +28,11 @@ def spark_extract(
                                                 "hdfs://…, s3a://… (with the usual Hadoop settings).")],
     out: Annotated[str, typer.Option("--out", help="Folder to write the Parquet tables to (replaced).")],
     master: Annotated[str | None, typer.Option("--master", help="Spark master, e.g. local[2] or yarn "
-                                               "[default: spark-submit's, else local[*]].")] = None,
+                                               "(default: spark-submit's, else local[*]).")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="jsonl, parquet or text "
-                                            "[default: by the first input's suffix, else jsonl].")] = None,
+                                            "(default: by the first input's suffix, else jsonl).")] = None,
     partitions: Annotated[int | None, typer.Option("--partitions", min=1, help="Partitions to extract in "
-                                                   "[default: Spark's default parallelism].")] = None,
+                                                   "(default: Spark's default parallelism).")] = None,
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest document accepted, in bytes.")]
     = DEFAULT_MAX_BYTES,
 ) -> None:
