@@ -618,6 +618,7 @@ def _register_extensions() -> None:
         cli_changes,
         cli_datasets,
         cli_review,
+        cli_spark,
         cli_train,
         cli_watch,
         cli_web,
@@ -631,6 +632,7 @@ def _register_extensions() -> None:
     cli_changes.register(app)
     cli_watch.register(app)
     cli_alerts.register(app)
+    cli_spark.register(app)
 
 
 _register_extensions()
