@@ -267,6 +267,16 @@ def test_sources_import_names_bad_lines_and_adds_the_rest(tmp_path: Path) -> Non
     assert run_cli("sources", "remove", "A", db=db).returncode == 2
 
 
+def _round_done(db: Path) -> bool:
+    import sqlite3
+
+    try:
+        with sqlite3.connect(db) as conn:
+            return conn.execute("SELECT last_success FROM watch_sources").fetchone()[0] is not None
+    except (sqlite3.Error, TypeError):
+        return False
+
+
 def test_watch_loop_stops_cleanly_on_sigterm(tmp_path: Path, site: FixtureServer) -> None:
     db = tmp_path / "w.db"
     site.route("/feed.xml", Reply(body=rss(site.url(""), ["/news/kenya-cameras.html"]),
@@ -275,11 +285,10 @@ def test_watch_loop_stops_cleanly_on_sigterm(tmp_path: Path, site: FixtureServer
     proc = subprocess.Popen([sys.executable, "-m", "custodes", "watch", "--allow-private", "--per-host-delay", "0",
                              "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not site.hits("/news/kenya-cameras.html"):
-            time.sleep(0.1)
-        time.sleep(1.0)
-        proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not _round_done(db):
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGTERM)  # the loop is now waiting for the source to be due again
         out, errs = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
@@ -288,3 +297,44 @@ def test_watch_loop_stops_cleanly_on_sigterm(tmp_path: Path, site: FixtureServer
     assert "stopping after the current document" in errs
     listed = json.loads(run_cli("sources", "list", "--json", db=db).stdout)
     assert listed[0]["items_total"] == 1, (out, errs, listed)
+
+
+def test_sigint_mid_round_stops_between_documents_and_leaves_every_stored_one_whole(tmp_path: Path,
+                                                                                  site: FixtureServer) -> None:
+    import sqlite3
+
+    db = tmp_path / "w.db"
+    paths = [f"/slow/{i}.html" for i in range(30)]
+    title, sentence = ARTICLES["/news/kenya-cameras.html"]
+    for i, path in enumerate(paths):
+        body = article_html(f"{title} {i}", sentence.replace("2019", str(1990 + i)) + f" Item {i} of the wire.")
+        site.route(path, Reply(body=body, chunk_delay=0.2, chunk_size=len(body) // 2 + 1))
+    site.route("/feed.xml", Reply(body=rss(site.url(""), paths), content_type="application/rss+xml"))
+    assert run_cli("sources", "add", site.url("/feed.xml"), "--name", "wire", db=db).returncode == 0
+    proc = subprocess.Popen([sys.executable, "-m", "custodes", "watch", "--allow-private", "--per-host-delay", "0",
+                             "--threads", "2", "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+    def stored() -> int:
+        try:
+            with sqlite3.connect(db) as conn:
+                return int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+        except sqlite3.Error:
+            return 0
+
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and stored() < 2:
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        out, errs = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, (out, errs)
+    with sqlite3.connect(db) as conn:
+        docs = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        extracted = conn.execute("SELECT count(*) FROM document_extractions").fetchone()[0]
+        items = conn.execute("SELECT count(*) FROM watch_items").fetchone()[0]
+    assert 2 <= docs < len(paths)  # stopped early, between documents
+    assert extracted == docs == items  # every stored document has its extraction and its item row
