@@ -28,9 +28,15 @@ def test_sigkill_during_ingest_leaves_consistent_database(tmp_path: Path) -> Non
             reported.append(event["document_id"])
         if len(reported) >= 300:
             break
+    import psutil
+
+    workers = psutil.Process(proc.pid).children(recursive=True)
+    assert workers or (os.cpu_count() or 1) == 1, "ingest uses a worker per core"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert alive == [], "worker processes outlived the killed ingest"
 
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)

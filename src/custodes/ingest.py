@@ -6,9 +6,14 @@ and the rest of a batch goes on when one input is bad.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
+import os
 import re
+import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -215,7 +220,7 @@ class Ingestor:
 
         try:
             with ProcessPoolExecutor(workers, mp_context=_fork_context(), initializer=_start_worker,
-                                     initargs=(self.analysis,)) as pool:
+                                     initargs=(self.analysis, os.getpid())) as pool:
                 for step in steps:
                     if step.source is not None and step.doc_id not in self.index and step.doc_id not in on_the_way:
                         on_the_way.add(step.doc_id)
@@ -397,10 +402,31 @@ def _fork_context() -> BaseContext | None:
 
 
 _worker_analysis: Analysis | None = None
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _start_worker(analysis: Analysis | None) -> None:
+def _die_with_parent(parent: int) -> None:
+    """A SIGKILLed ingest gives its workers no chance to be stopped: on Linux the kernel ends a
+    worker whose parent dies (PR_SET_PDEATHSIG); elsewhere a thread watches the parent's pid."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() != parent:  # the parent died before the request took effect
+                os._exit(1)
+            return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="custodes-parent-watch").start()
+
+
+def _start_worker(analysis: Analysis | None, parent: int | None = None) -> None:
     global _worker_analysis
+    if parent is not None:
+        _die_with_parent(parent)
     _worker_analysis = analysis
     if analysis is not None and analysis.warm_up is not None:
         analysis.warm_up()  # a no-op after a fork: it is cached already
