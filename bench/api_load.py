@@ -96,13 +96,14 @@ def start_server(db: Path, cache: bool = True) -> tuple[subprocess.Popen[bytes],
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-c", SERVER_CODE, str(db), str(port), "cache" if cache else "none"])
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            if httpx.get(url + "/api/v1/stats", timeout=1, trust_env=False).status_code == 200:
+            # a static file: readiness must not queue slow queries on a big database
+            if httpx.get(url + "/static/favicon.svg", timeout=5, trust_env=False).status_code == 200:
                 return proc, url
         except httpx.HTTPError:
-            time.sleep(0.1)
+            time.sleep(0.2)
     proc.terminate()
     raise SystemExit("server did not start")
 

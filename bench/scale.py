@@ -98,14 +98,15 @@ def main() -> None:
         text_bytes = write_jsonl(corpus, args.docs, args.bytes)
         db = args.db or str(Path(tmp) / "scale.db")
         seconds, peaks, main_pid = ingest(corpus, db, args.workers)
+        main_rss = peaks.get(main_pid, 0.0)
+        worker_rss = max((v for k, v in peaks.items() if k != main_pid), default=0.0)
+        print(f"ingest: {args.docs} documents ({text_bytes / 2**20:.0f} MB of text), {args.workers} workers: "
+              f"{seconds:.0f} s, {args.docs / seconds:.0f} docs/s (target under {TARGET_SECONDS} s)", flush=True)
+        print(f"peak RSS: main {main_rss:.0f} MB, largest worker {worker_rss:.0f} MB "
+              f"(target <= {TARGET_RSS_MB} MB each)", flush=True)
         country = busiest_country(db)
         load = api_p95(db, args.rate, args.requests, country)
         size_mb = os.path.getsize(db) / 2**20 if "://" not in db else None
-    main_rss = peaks.get(main_pid, 0.0)
-    worker_rss = max((v for k, v in peaks.items() if k != main_pid), default=0.0)
-    print(f"ingest: {args.docs} documents ({text_bytes / 2**20:.0f} MB of text), {args.workers} workers: "
-          f"{seconds:.0f} s, {args.docs / seconds:.0f} docs/s (target under {TARGET_SECONDS} s)")
-    print(f"peak RSS: main {main_rss:.0f} MB, largest worker {worker_rss:.0f} MB (target <= {TARGET_RSS_MB} MB each)")
     if size_mb is not None:
         print(f"database: {size_mb:.0f} MB")
     print(f"API, response cache off, {load['achieved_rate']}/s of {args.rate:g}/s, {load['errors']} errors:")
